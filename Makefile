@@ -1,0 +1,56 @@
+# Every command a developer runs. `make run` and `make test` work on a fresh machine.
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
+RUN_ENV := DEBUG=true
+PYTEST_ARGS ?=
+
+.PHONY: install run migrate seed admin test test-sqlite test-postgres lint format check-migrations bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(RUN_ENV) $(BIN)/python manage.py load_seeds
+
+admin: migrate
+	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
+
+run: seed admin
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	scripts/ensure-postgres
+	scripts/ensure-chromium
+	$(MAKE) --no-print-directory lint check-migrations test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite =="
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== tests on PostgreSQL =="
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-migrations: install
+	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

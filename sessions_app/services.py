@@ -1,0 +1,273 @@
+"""Writes that carry business rules. Admin, forms, views and imports call these."""
+
+import datetime
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sessions_app.choices import AttendanceStatus, MemberStatus, ReportStatus
+from sessions_app.models import (
+    Attendance,
+    Document,
+    Exemption,
+    Member,
+    MemberPlacement,
+    Organisation,
+    RemediationItem,
+    StudySession,
+    WrittenReport,
+)
+from sessions_app.selectors import members_required_at
+
+
+@transaction.atomic
+def organisation_create(*, parent: Organisation | None, **fields) -> Organisation:
+    """Add a unit under its parent (or as a root) so its tree path is set."""
+    unit = Organisation(**fields)
+    unit.full_clean(exclude=["path", "depth", "numchild"], validate_constraints=False)
+    if parent is None:
+        return Organisation.objects.add_root(instance=unit)
+    return Organisation.objects.add_child(parent, instance=unit)
+
+
+@transaction.atomic
+def organisation_move(*, unit: Organisation, new_parent: Organisation) -> Organisation:
+    """Move a unit and its whole subtree under another parent."""
+    unit.refresh_from_db()
+    new_parent.refresh_from_db()
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(
+            {"parent": "Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."}
+        )
+    Organisation.objects.move(unit, new_parent, pos="last-child")
+    unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def member_create(
+    *,
+    unit: Organisation,
+    code: str,
+    full_name: str,
+    joined_on: datetime.date,
+    placed_on: datetime.date | None = None,
+    **fields,
+) -> Member:
+    """Add a member to a cell's roster, with the placement that starts their history there."""
+    member = Member(unit=unit, code=code, full_name=full_name, joined_on=joined_on, **fields)
+    member.full_clean()
+    member.save()
+    MemberPlacement.objects.create(member=member, unit=unit, started_on=placed_on or joined_on)
+    return member
+
+
+@transaction.atomic
+def member_transfer(*, member: Member, to_unit: Organisation | None, on: datetime.date) -> Member:
+    """Move a member to another cell on a date, or out of the system (to_unit=None).
+
+    The past stays where it was: the old placement ends on that date.
+    """
+    current = member.placements.select_for_update().filter(ended_on__isnull=True).first()
+    if current is not None:
+        if on <= current.started_on:
+            raise ValidationError(
+                {
+                    "on": f"Ngày chuyển phải sau ngày bắt đầu sinh hoạt ({current.started_on:%d/%m/%Y})."
+                }
+            )
+        if to_unit is not None and current.unit_id == to_unit.pk:
+            raise ValidationError({"to_unit": "Đảng viên đang sinh hoạt ở chi bộ này."})
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+    if to_unit is not None:
+        MemberPlacement.objects.create(member=member, unit=to_unit, started_on=on)
+    member.unit = to_unit
+    member.status = MemberStatus.ACTIVE if to_unit else MemberStatus.TRANSFERRED_OUT
+    member.save(update_fields=["unit", "status", "search_text"])
+    return member
+
+
+@transaction.atomic
+def exemption_grant(
+    *,
+    member: Member,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+    reason: str = "",
+) -> Exemption:
+    """Exempt a member from activity for a period: they are then not required at sessions."""
+    exemption = Exemption(member=member, started_on=started_on, ended_on=ended_on, reason=reason)
+    exemption.full_clean()
+    exemption.save()
+    return exemption
+
+
+def document_prepare(*, document: Document, symbol: str) -> Document:
+    """Parse the typed symbol into the document's canonical symbol and its parts."""
+    try:
+        document.apply_symbol(symbol)
+    except ValidationError as error:
+        raise ValidationError({"symbol": error.messages}) from error
+    return document
+
+
+def _check_attendance_members(session: StudySession, member_ids: set[int]) -> None:
+    required = set(
+        members_required_at(session).filter(pk__in=member_ids).values_list("pk", flat=True)
+    )
+    outsiders = member_ids - required
+    if outsiders:
+        names = ", ".join(
+            str(m) for m in Member.objects.filter(pk__in=outsiders).order_by("full_name")[:5]
+        )
+        raise ValidationError(
+            {
+                "member": (
+                    "Đảng viên không thuộc các đơn vị tham gia hội nghị vào ngày "
+                    f"{session.held_on:%d/%m/%Y}: {names}."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def attendance_record(
+    *, session: StudySession, member: Member, status: str, by=None, note: str = ""
+) -> Attendance:
+    """Record one member's attendance; the member must be required at the session."""
+    _check_attendance_members(session, {member.pk})
+    attendance, _ = Attendance.objects.update_or_create(
+        session=session, member=member, defaults={"status": status, "note": note, "recorded_by": by}
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_record_roster(
+    *,
+    session: StudySession,
+    statuses: Mapping[int, str],
+    notes: Mapping[int, str] | None = None,
+    by=None,
+) -> dict[str, int]:
+    """Record a whole roster checklist at once: one status per member id.
+
+    Inserts the new rows and updates the changed ones in two bulk statements.
+    Returns how many were created, updated and left unchanged.
+    """
+    notes = notes or {}
+    invalid = {v for v in statuses.values() if v not in AttendanceStatus.values}
+    if invalid:
+        raise ValidationError(
+            {"status": f"Trạng thái điểm danh không hợp lệ: {', '.join(invalid)}."}
+        )
+    _check_attendance_members(session, set(statuses))
+    existing = {a.member_id: a for a in session.attendances.select_for_update()}
+    now = timezone.now()
+    to_create, to_update = [], []
+    for member_id, status in statuses.items():
+        note = notes.get(member_id, "")
+        row = existing.get(member_id)
+        if row is None:
+            to_create.append(
+                Attendance(
+                    session=session,
+                    member_id=member_id,
+                    status=status,
+                    note=note,
+                    recorded_by=by,
+                    recorded_at=now,
+                )
+            )
+        elif (row.status, row.note) != (status, note):
+            row.status, row.note, row.recorded_by, row.recorded_at = status, note, by, now
+            to_update.append(row)
+    Attendance.objects.bulk_create(to_create, batch_size=500)
+    Attendance.objects.bulk_update(
+        to_update, ["status", "note", "recorded_by", "recorded_at"], batch_size=500
+    )
+    return {
+        "created": len(to_create),
+        "updated": len(to_update),
+        "unchanged": len(statuses) - len(to_create) - len(to_update),
+    }
+
+
+@transaction.atomic
+def written_report_submit(
+    *,
+    report: WrittenReport,
+    submitted_on: datetime.date,
+    text: str = "",
+    action_plan: str = "",
+    relates_to_practice: bool = False,
+) -> WrittenReport:
+    """A member hands in (or hands in again) their written report."""
+    report.submitted_on = submitted_on
+    report.text = text or report.text
+    report.action_plan = action_plan or report.action_plan
+    report.relates_to_practice = relates_to_practice
+    report.status = ReportStatus.SUBMITTED
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def written_report_review(
+    *,
+    report: WrittenReport,
+    status: str,
+    by=None,
+    grade=None,
+    comment: str = "",
+    reviewed_on: datetime.date | None = None,
+) -> WrittenReport:
+    """Grade a submitted report: pass it, fail it or send it back for revision.
+
+    A leader's report passes only with an action plan; sending back counts a revision.
+    """
+    if report.status == ReportStatus.NOT_SUBMITTED:
+        raise ValidationError({"status": "Bài thu hoạch chưa nộp thì chưa thể chấm."})
+    if status not in {ReportStatus.PASSED, ReportStatus.FAILED, ReportStatus.REVISION_REQUESTED}:
+        raise ValidationError(
+            {"status": "Kết quả chấm phải là Đạt, Không đạt hoặc Yêu cầu viết lại."}
+        )
+    if (
+        status == ReportStatus.PASSED
+        and report.member.must_add_action_plan
+        and not report.action_plan.strip()
+    ):
+        raise ValidationError(
+            {
+                "action_plan": "Bài của cán bộ lãnh đạo, quản lý phải có kế hoạch hành động mới được đánh giá Đạt."
+            }
+        )
+    if status == ReportStatus.REVISION_REQUESTED:
+        report.revision_count += 1
+    report.status = status
+    report.grade = grade
+    report.reviewer = by
+    report.reviewer_comment = comment
+    report.reviewed_on = reviewed_on or timezone.localdate()
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def remediation_resolve(
+    *, item: RemediationItem, resolved_on: datetime.date, resolution: str
+) -> RemediationItem:
+    """Close a remediation item with what was done."""
+    if not resolution.strip():
+        raise ValidationError({"resolution": "Phải ghi kết quả khắc phục."})
+    if resolved_on < item.inspection.started_on:
+        raise ValidationError({"resolved_on": "Ngày khắc phục không được trước ngày kiểm tra."})
+    item.resolved_on = resolved_on
+    item.resolution = resolution
+    item.save(update_fields=["resolved_on", "resolution"])
+    return item

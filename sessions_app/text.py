@@ -1,0 +1,73 @@
+"""Text helpers: Unicode normalisation, diacritic-free search keys, document symbols."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from sessions_app.choices import DocumentKind
+
+
+def nfc(value: str) -> str:
+    """Compose tones (Windows-1258 files decode to combining marks) and trim spaces."""
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+
+def fold(value: str) -> str:
+    """Search key: no diacritics, đ as d, lower case, single spaces ('Triệu Sơn' -> 'trieu son')."""
+    decomposed = unicodedata.normalize("NFD", value or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return " ".join(stripped.lower().split())
+
+
+_KIND_BY_FOLDED = {fold(kind.value): kind for kind in DocumentKind}
+_SYMBOL_RE = re.compile(
+    r"^(?P<number>\d{1,5})\s*-\s*(?P<kind>[^\W\d_]{1,4})\s*/\s*(?P<issuer>[^\W\d_]{1,10})$"
+)
+
+
+@dataclass(frozen=True)
+class DocumentSymbol:
+    """A parsed document symbol such as 114-QĐ/TW: number, kind and issuer."""
+
+    number: int
+    kind: DocumentKind
+    issuer: str
+
+    def __str__(self) -> str:
+        return f"{self.number:02d}-{self.kind.value}/{self.issuer}"
+
+
+def parse_symbol(raw: str) -> DocumentSymbol:
+    """Read '114-QĐ/TW', '114-qđ/tw' or '114 - QD/TW'; refuse anything else in Vietnamese."""
+    text = nfc(raw)
+    if not text:
+        raise ValidationError("Chưa nhập số ký hiệu văn bản.", code="symbol_empty")
+    match = _SYMBOL_RE.match(text)
+    if not match:
+        raise ValidationError(
+            "Số ký hiệu “%(value)s” không đúng dạng số-loại/cơ quan ban hành, ví dụ 114-QĐ/TW.",
+            code="symbol_format",
+            params={"value": text},
+        )
+    kind = _KIND_BY_FOLDED.get(fold(match["kind"]))
+    if kind is None:
+        allowed = ", ".join(k.value for k in DocumentKind)
+        raise ValidationError(
+            "Loại văn bản “%(kind)s” trong số ký hiệu không hợp lệ; dùng một trong: %(allowed)s.",
+            code="symbol_kind",
+            params={"kind": match["kind"], "allowed": allowed},
+        )
+    number = int(match["number"])
+    if number == 0:
+        raise ValidationError("Số văn bản phải lớn hơn 0.", code="symbol_number")
+    issuer = _normalise_issuer(match["issuer"])
+    return DocumentSymbol(number=number, kind=kind, issuer=issuer)
+
+
+def _normalise_issuer(raw: str) -> str:
+    issuer = "".join(raw.split()).upper()
+    # Typed without the Vietnamese letter: "DU" is Đảng ủy (ĐU), as "QD" is QĐ.
+    return "Đ" + issuer[1:] if issuer.startswith("D") else issuer

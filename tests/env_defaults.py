@@ -1,0 +1,9 @@
+"""Loaded with `-p` before Django starts: test defaults for the environment-driven settings."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("FAST_PASSWORD_HASHER", "true")
+os.environ.setdefault("MEDIA_ROOT", "/tmp/studylog-test-media")
