@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from reports_app.compliance import build_report
 from reports_app.selectors import ReportFilters
-from tests.report_fixtures import study_log  # noqa: F401
+from tests.report_fixtures import study_log  # noqa: F401 (fixture)
 
 TODAY = datetime.date(2024, 1, 15)
 
