@@ -15,7 +15,33 @@ from reports_app.selectors import ReportFilters
 from sessions_app.choices import UnitKind
 from sessions_app.models import Document, Organisation
 
-ADDITIVE = ["required", "attended", "late", "excused", "unexcused", "made_up", "reports_required", "reports", "submitted", "passed", "sent_back", "failed", "leaders", "leaders_with_plan", "programmes", "own_programmes", "inspections", "concluded", "remediations", "open_items", "overdue", "reported_sessions", "reported_expected", "reported_attended", "reported_sites"]
+ADDITIVE = [
+    "required",
+    "attended",
+    "late",
+    "excused",
+    "unexcused",
+    "made_up",
+    "reports_required",
+    "reports",
+    "submitted",
+    "passed",
+    "sent_back",
+    "failed",
+    "leaders",
+    "leaders_with_plan",
+    "programmes",
+    "own_programmes",
+    "inspections",
+    "concluded",
+    "remediations",
+    "open_items",
+    "overdue",
+    "reported_sessions",
+    "reported_expected",
+    "reported_attended",
+    "reported_sites",
+]
 # Units that issue their own action programme; cells carry it out under their committee.
 ISSUE_PROGRAMMES = {
     UnitKind.PROVINCE,

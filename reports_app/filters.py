@@ -34,8 +34,8 @@ class ReportFilterSet(django_filters.FilterSet):
         label="Đến ngày", method=_no_op, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
     year = django_filters.NumberFilter(label="Năm", method=_no_op, min_value=2000, max_value=2100)
-    quarter = django_filters.TypedChoiceFilter(
-        label="Quý", choices=QUARTERS, coerce=int, method=_no_op, empty_label="Cả năm"
+    quarter = django_filters.ChoiceFilter(
+        label="Quý", choices=QUARTERS, method=_no_op, empty_label="Cả năm"
     )
     kind = django_filters.ChoiceFilter(
         label="Loại tổ chức", choices=UnitKind.choices, method=_no_op, empty_label="Tất cả"
@@ -52,7 +52,7 @@ class ReportFilterSet(django_filters.FilterSet):
         """The cleaned choices as ReportFilters; year and quarter narrow the period."""
         data = self.form.cleaned_data if self.form.is_valid() else {}
         date_from, date_to = data.get("date_from"), data.get("date_to")
-        year, quarter = data.get("year"), data.get("quarter")
+        year, quarter = data.get("year"), int(data.get("quarter") or 0)
         if year:
             first_month, last_month = (1, 12) if not quarter else (3 * quarter - 2, 3 * quarter)
             start = datetime.date(int(year), first_month, 1)

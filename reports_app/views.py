@@ -40,7 +40,7 @@ def own_units(user) -> list[Organisation]:
     if path is None:
         return []
     if path == "":
-        return list(Organisation.get_root_nodes())
+        return list(Organisation.objects.get_root_nodes())
     return [user.staff_profile.unit]
 
 
