@@ -333,6 +333,10 @@ class MatrixCell:
         return label
 
     @property
+    def stage_list(self) -> list[tuple[str, str, bool]]:
+        return [(key, name, self.stages[key]) for key, name in STAGES]
+
+    @property
     def level(self) -> int:
         return sum(1 for key, _ in STAGES if self.stages[key])
 
@@ -357,6 +361,10 @@ class Matrix:
     documents: list[Document]
     children: list[Organisation]
     cells: list[list[MatrixCell]]  # one list per child, one cell per document
+
+    @property
+    def rows(self):
+        return list(zip(self.children, self.cells, strict=True))
 
 
 def build_matrix(root: Organisation, filters: ReportFilters, today: datetime.date) -> Matrix:
