@@ -77,3 +77,8 @@ def figure_links(path: str, filters: ReportFilters, today: datetime.date) -> dic
         "reported": admin_list("studysession", **sessions),
         "unit": admin_list("organisation", unit_path=path),
     }
+
+
+def unit_report_url(unit) -> str:
+    """The compliance report of a unit (for the admin's change page or list)."""
+    return reverse("reports_app:unit", kwargs={"pk": unit.pk})

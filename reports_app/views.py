@@ -13,6 +13,7 @@ from reports_app import charts, exports, selectors
 from reports_app.compliance import build_matrix, build_report
 from reports_app.filters import ReportFilterSet
 from reports_app.links import figure_links
+from sessions_app.choices import Sector, UnitKind
 from sessions_app.models import Organisation, StudySession
 from sessions_app.models.scoping import user_scope_path
 
@@ -68,8 +69,12 @@ class UnitReportMixin(StaffOnlyMixin):
     def breadcrumbs(self):
         """The units above, as far up as the user may see."""
         scope = user_scope_path(self.request.user) or ""
-        paths = [p for p in selectors.ancestor_paths(self.unit) if p.startswith(scope)]
-        return Organisation.objects.filter(path__in=paths).only("pk", "name", "path")
+        paths = [
+            p
+            for p in selectors.ancestor_paths(self.unit)
+            if p.startswith(scope) and p != self.unit.path
+        ]
+        return list(Organisation.objects.filter(path__in=paths).only("pk", "name", "path"))
 
     def base_context(self):
         return {
@@ -79,6 +84,8 @@ class UnitReportMixin(StaffOnlyMixin):
             "query": self.request.GET.urlencode(),
             "breadcrumbs": self.breadcrumbs(),
             "today": self.today,
+            "kind_label": UnitKind(self.filters.kind).label if self.filters.kind else "",
+            "sector_label": Sector(self.filters.sector).label if self.filters.sector else "",
         }
 
 
