@@ -83,3 +83,12 @@ def test_the_print_layout_reads_like_an_official_report(client, bob, tree, study
     assert "tỷ lệ tham gia học tập đạt 80%" in html
     assert "Đảng bộ xã Dân Lực: Tỷ lệ tham gia 80%, thấp hơn chỉ tiêu 95%" in html
     assert 'class="print"' in html
+
+
+def test_exports_and_print_cost_a_fixed_number_of_queries(
+    client, bob, tree, study_log, django_assert_max_num_queries
+):
+    client.force_login(bob)
+    for name in ("export_csv", "export_xlsx", "print"):
+        with django_assert_max_num_queries(20):
+            assert client.get(_url(name, tree["district_a"])).status_code == 200

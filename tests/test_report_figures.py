@@ -99,3 +99,30 @@ def test_the_kind_filter_lists_only_children_with_such_units(tree, study_log):
     assert [row.unit.code for row in report.rows] == ["HA"]
     assert report.rows[0].figures.required == 5
     assert report.total.figures.reported_sessions == 0
+
+
+def test_targets_are_records_an_administrator_edits(tree, study_log):
+    from reports_app.models import ComplianceTarget
+
+    filters = ReportFilters(document=study_log["doc"])
+    before = _rows(build_report(tree["district_a"], filters, TODAY))["XA1"]
+    assert "Tỷ lệ tham gia 80%, thấp hơn chỉ tiêu 95%" in before.reasons
+    ComplianceTarget.objects.update(participation_rate_min=Decimal("80"), report_rate_min=60)
+    after = _rows(build_report(tree["district_a"], filters, TODAY))["XA1"]
+    assert after.reasons == []
+    assert after.verdict == "Đạt"
+
+
+def test_year_and_quarter_narrow_the_period():
+    from reports_app.filters import ReportFilterSet
+
+    filters = ReportFilterSet({"year": "2023", "quarter": "3"}).report_filters()
+    assert (filters.date_from, filters.date_to) == (
+        datetime.date(2023, 7, 1),
+        datetime.date(2023, 9, 30),
+    )
+    filters = ReportFilterSet({"date_from": "15/08/2023", "year": "2023"}).report_filters()
+    assert (filters.date_from, filters.date_to) == (
+        datetime.date(2023, 8, 15),
+        datetime.date(2023, 12, 31),
+    )
