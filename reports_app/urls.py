@@ -1,8 +1,17 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from reports_app import views
 
 app_name = "reports_app"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index"), name="index"),
+    path("", views.IndexView.as_view(), name="index"),
+    path("don-vi/<int:pk>/", views.UnitReportView.as_view(), name="unit"),
+    path("don-vi/<int:pk>/ma-tran/", views.MatrixView.as_view(), name="matrix"),
+    path("don-vi/<int:pk>/in/", views.PrintView.as_view(), name="print"),
+    path("don-vi/<int:pk>/kiem-tra-du-lieu/", views.ConsistencyView.as_view(), name="checks"),
+    path("don-vi/<int:pk>/xuat.csv", views.ExportView.as_view(), {"fmt": "csv"}, name="export_csv"),
+    path(
+        "don-vi/<int:pk>/xuat.xlsx", views.ExportView.as_view(), {"fmt": "xlsx"}, name="export_xlsx"
+    ),
 ]
