@@ -75,9 +75,7 @@ class OrganisationAdmin(ScopedAdmin):
             path=Left(OuterRef("path"), (OuterRef("depth") - 1) * Organisation.steplen)
         )
         return (
-            super()
-            .get_queryset(request)
-            .annotate(parent_name=Subquery(parent.values("name")[:1]))
+            super().get_queryset(request).annotate(parent_name=Subquery(parent.values("name")[:1]))
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -107,7 +105,9 @@ class OrganisationAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         parent = form.cleaned_data.get("parent")
         if not change:
-            fields = {name: form.cleaned_data[name] for name in form._meta.fields if name != "parent"}
+            fields = {
+                name: form.cleaned_data[name] for name in form._meta.fields if name != "parent"
+            }
             _adopt(obj, services.organisation_create(parent=parent, **fields))
             return
         obj.save()
@@ -180,7 +180,15 @@ class SourceArticleAdmin(ReferenceDataAdmin):
 @admin.register(Document)
 class DocumentAdmin(ReferenceDataAdmin):
     form = DocumentForm
-    list_display = ["symbol", "kind", "title", "issuing_body", "issued_on", "term", "report_required"]
+    list_display = [
+        "symbol",
+        "kind",
+        "title",
+        "issuing_body",
+        "issued_on",
+        "term",
+        "report_required",
+    ]
     list_filter = ["kind", "issuer", "issued_on", "report_required", "term"]
     date_hierarchy = "issued_on"
     autocomplete_fields = ["source"]
@@ -418,7 +426,9 @@ class StudySessionAdmin(ScopedAdmin):
                         f"{result['created']} mới, {result['updated']} thay đổi.",
                         messages.SUCCESS,
                     )
-                    change_url = reverse("admin:sessions_app_studysession_change", args=[session.pk])
+                    change_url = reverse(
+                        "admin:sessions_app_studysession_change", args=[session.pk]
+                    )
                     return HttpResponseRedirect(change_url)
         return TemplateResponse(
             request,
@@ -592,4 +602,3 @@ class ReportedFactAdmin(ScopedAdmin):
     list_filter = [UnitSubtreeFilter, "period_start"]
     folded_search_fields = ("unit__search_text",)
     autocomplete_fields = ["unit", "source"]
-

@@ -175,9 +175,7 @@ class AttendanceChecklistForm(forms.Form):
             for key, value in self.data.items()
             if (match := _STATUS_KEY.match(key))
         }
-        posted.update(
-            {m.pk: self.cleaned_data[f"status_{m.pk}"] for m in self.members}
-        )
+        posted.update({m.pk: self.cleaned_data[f"status_{m.pk}"] for m in self.members})
         return posted
 
     def notes(self) -> dict[int, str]:

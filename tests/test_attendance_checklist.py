@@ -23,7 +23,6 @@ def _url(session):
     return reverse("admin:sessions_app_studysession_attendance", args=[session.pk])
 
 
-
 def _post_data(response):
     form = response.context["form"]
     return {name: form[name].value() for name in form.fields}
@@ -72,9 +71,7 @@ def test_checklist_prefills_what_was_recorded(admin_client, cell_session, roster
     assert form[f"status_{roster['binh'].pk}"].value() == AttendanceStatus.PRESENT
 
 
-def test_member_of_another_unit_is_refused_and_nothing_written(
-    admin_client, cell_session, roster
-):
+def test_member_of_another_unit_is_refused_and_nothing_written(admin_client, cell_session, roster):
     data = _post_data(admin_client.get(_url(cell_session)))
     data[f"status_{roster['giang'].pk}"] = AttendanceStatus.PRESENT
 
