@@ -1,0 +1,604 @@
+"""The data-entry admin: every model, scoped to the user's units, searchable without diacritics."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Left
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from sessions_app import selectors, services
+from sessions_app.admin_base import (
+    ScopedAdmin,
+    ScopedTabularInline,
+    UnitSubtreeFilter,
+)
+from sessions_app.forms import (
+    AttendanceChecklistForm,
+    AttendanceForm,
+    DocumentForm,
+    OrganisationForm,
+)
+from sessions_app.models import (
+    ActionProgramme,
+    Attendance,
+    Document,
+    Exemption,
+    Inspection,
+    Member,
+    MemberPlacement,
+    Organisation,
+    RemediationItem,
+    ReportedFact,
+    SessionSite,
+    SourceArticle,
+    StaffProfile,
+    StudySession,
+    WrittenReport,
+)
+
+
+def _adopt(obj, created):
+    """Make the admin's unsaved instance the row a service created, so logging and redirects work."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(created, field.attname))
+    obj._state.adding = False
+    obj._state.db = created._state.db
+
+
+# --- Organisations ---------------------------------------------------------------
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    form = OrganisationForm
+    list_display = [
+        "indented_name",
+        "code",
+        "kind",
+        "sector",
+        "parent_name",
+        "reported_members",
+        "reported_grassroots",
+        "reported_cells",
+        "is_active",
+    ]
+    list_filter = [UnitSubtreeFilter, "kind", "sector", "is_active"]
+    ordering = ["path"]
+    autocomplete_fields = ["source"]
+
+    def get_queryset(self, request):
+        parent = Organisation.objects.filter(
+            path=Left(OuterRef("path"), (OuterRef("depth") - 1) * Organisation.steplen)
+        )
+        return (
+            super().get_queryset(request).annotate(parent_name=Subquery(parent.values("name")[:1]))
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        choices = Organisation.objects.visible_to(request.user)
+        required = not request.user.is_superuser
+        # The parent is not a model field; borrow a unit foreign key for the autocomplete URL.
+        unit_field, site = StaffProfile._meta.get_field("unit"), self.admin_site
+
+        class ScopedOrganisationForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, parent_choices=choices, parent_required=required, **kw)
+                parent = self.fields["parent"]
+                parent.widget = AutocompleteSelect(unit_field, site)
+                parent.queryset = parent.queryset  # hands the choices to the new widget
+
+        return ScopedOrganisationForm
+
+    @admin.display(description="tên tổ chức đảng", ordering="path")
+    def indented_name(self, unit):
+        return "\u2003" * (unit.depth - 1) + unit.name
+
+    @admin.display(description="trực thuộc")
+    def parent_name(self, unit):
+        return unit.parent_name or "—"
+
+    def save_model(self, request, obj, form, change):
+        parent = form.cleaned_data.get("parent")
+        if not change:
+            fields = {
+                name: form.cleaned_data[name] for name in form._meta.fields if name != "parent"
+            }
+            _adopt(obj, services.organisation_create(parent=parent, **fields))
+            return
+        obj.save()
+        if parent is not None and "parent" in form.changed_data:
+            _adopt(obj, services.organisation_move(unit=obj, new_parent=parent))
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(ScopedAdmin):
+    """Logins and their units: only superusers manage who sees what."""
+
+    list_display = ["user", "unit", "role"]
+    list_select_related = ["user", "unit"]
+    list_filter = [UnitSubtreeFilter, "role"]
+    folded_search_fields = ("unit__search_text", "user__username")
+    autocomplete_fields = ["user", "unit"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+# --- Reference data: source articles and documents -------------------------------
+
+
+class ReferenceDataAdmin(ScopedAdmin):
+    """Shared by every unit: staff may add; only superusers delete."""
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(SourceArticle)
+class SourceArticleAdmin(ReferenceDataAdmin):
+    list_display = ["code", "title", "published_on", "file_name"]
+    date_hierarchy = "published_on"
+    list_filter = ["published_on"]
+    folded_search_fields = ("code",)
+
+    def get_search_results(self, request, queryset, search_term):
+        # A handful of seed articles with no folded column: fold their titles here.
+        from sessions_app.text import fold
+
+        words = fold(search_term).split()
+        matching = [
+            pk
+            for pk, code, title in queryset.values_list("pk", "code", "title")
+            if all(word in fold(f"{code} {title}") for word in words)
+        ]
+        return queryset.filter(pk__in=matching), False
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Document)
+class DocumentAdmin(ReferenceDataAdmin):
+    form = DocumentForm
+    list_display = [
+        "symbol",
+        "kind",
+        "title",
+        "issuing_body",
+        "issued_on",
+        "term",
+        "report_required",
+    ]
+    list_filter = ["kind", "issuer", "issued_on", "report_required", "term"]
+    date_hierarchy = "issued_on"
+    autocomplete_fields = ["source"]
+
+
+# --- Members -----------------------------------------------------------------------
+
+
+class MemberPlacementInline(ScopedTabularInline):
+    """The member's history of cells; transfers go through services.member_transfer."""
+
+    model = MemberPlacement
+    fields = ["unit", "started_on", "ended_on"]
+    readonly_fields = ["unit", "started_on", "ended_on"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit")
+
+
+class ExemptionInline(ScopedTabularInline):
+    model = Exemption
+    fields = ["started_on", "ended_on", "reason"]
+
+
+class ExemptedFilter(admin.SimpleListFilter):
+    title = "miễn sinh hoạt"
+    parameter_name = "mien"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Đang được miễn"), ("0", "Không")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(is_exempted=True)
+        if self.value() == "0":
+            return queryset.filter(is_exempted=False)
+        return queryset
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdmin):
+    list_display = [
+        "full_name",
+        "code",
+        "unit_name",
+        "status",
+        "is_leader",
+        "committee_role",
+        "is_exempted",
+        "joined_on",
+    ]
+    list_select_related = ["unit"]
+    list_filter = [
+        UnitSubtreeFilter,
+        "status",
+        "is_leader",
+        "committee_role",
+        ExemptedFilter,
+        "gender",
+        "joined_on",
+    ]
+    date_hierarchy = "joined_on"
+    autocomplete_fields = ["unit"]
+    inlines = [MemberPlacementInline, ExemptionInline]
+
+    def get_queryset(self, request):
+        exempted = selectors.exemptions_on(timezone.localdate()).filter(member=OuterRef("pk"))
+        return super().get_queryset(request).annotate(is_exempted=Exists(exempted))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A member changes cell only by a transfer, which keeps the placement history.
+        return ["unit", "status"] if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else [ExemptionInline]
+
+    @admin.display(description="chi bộ", ordering="unit__name")
+    def unit_name(self, member):
+        return member.unit.name if member.unit else "—"
+
+    @admin.display(description="miễn sinh hoạt", boolean=True, ordering="is_exempted")
+    def is_exempted(self, member):
+        return member.is_exempted
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name not in {"unit", "code", "full_name", "joined_on"}
+        }
+        created = services.member_create(
+            unit=obj.unit,
+            code=obj.code,
+            full_name=obj.full_name,
+            joined_on=obj.joined_on,
+            **fields,
+        )
+        _adopt(obj, created)
+
+
+# --- Study sessions and attendance --------------------------------------------------
+
+
+class SessionSiteInline(ScopedTabularInline):
+    model = SessionSite
+    fields = ["name", "unit", "expected", "attended"]
+    autocomplete_fields = ["unit"]
+
+
+class MakeupFilter(admin.SimpleListFilter):
+    title = "học bù"
+    parameter_name = "hoc_bu"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Buổi học bù"), ("0", "Hội nghị chính")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"0", "1"}:
+            return queryset.filter(makeup_of__isnull=self.value() == "0")
+        return queryset
+
+
+@admin.register(StudySession)
+class StudySessionAdmin(ScopedAdmin):
+    list_display = [
+        "title",
+        "held_on",
+        "organiser",
+        "format",
+        "audience",
+        "recorded",
+        "attended",
+        "late",
+        "absent",
+        "reported_attended",
+    ]
+    list_select_related = ["organiser"]
+    list_filter = [UnitSubtreeFilter, "format", "audience", MakeupFilter, "held_on"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["organiser", "participating_units", "documents", "makeup_of", "source"]
+    inlines = [SessionSiteInline]
+    fieldsets = [
+        (None, {"fields": ["title", "documents", "organiser", "participating_units"]}),
+        (
+            "Thời gian, địa điểm",
+            {"fields": ["held_on", ("start_time", "end_time"), "location", "format", "audience"]},
+        ),
+        ("Nội dung", {"fields": ["presenters", "makeup_of", "discipline_remarks"]}),
+        (
+            "Số liệu báo cáo (khi không có danh sách đảng viên)",
+            {
+                "fields": [
+                    ("reported_expected", "reported_attended"),
+                    ("reported_site_count", "reported_rate"),
+                    "source",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**selectors.session_tally_annotations())
+
+    @admin.display(description="đã điểm danh", ordering="n_recorded")
+    def recorded(self, session):
+        return session.n_recorded
+
+    @admin.display(description="tham dự", ordering="n_attended")
+    def attended(self, session):
+        return session.n_attended
+
+    @admin.display(description="đi muộn", ordering="n_late")
+    def late(self, session):
+        return session.n_late
+
+    @admin.display(description="vắng", ordering="n_absent")
+    def absent(self, session):
+        return session.n_absent
+
+    def get_urls(self):
+        checklist = path(
+            "<path:object_id>/diem-danh/",
+            self.admin_site.admin_view(self.attendance_checklist_view),
+            name="sessions_app_studysession_attendance",
+        )
+        return [checklist, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        session = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "tallies": selectors.attendance_tallies(session),
+            "checklist_url": reverse(
+                "admin:sessions_app_studysession_attendance", args=[session.pk]
+            ),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def attendance_checklist_view(self, request, object_id):
+        """Roll call for a whole session: everyone present unless marked late or absent."""
+        session = self.get_object(request, object_id)
+        if not self.has_view_permission(request, session):
+            raise PermissionDenied
+        members = list(selectors.members_required_at(session))
+        existing = {
+            a.member_id: (a.status, a.note)
+            for a in session.attendances.only("member_id", "status", "note")
+        }
+        data = request.POST if request.method == "POST" else None
+        form = AttendanceChecklistForm(data, members=members, existing=existing)
+        if data is not None:
+            if not self.has_change_permission(request, session):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    result = services.attendance_record_roster(
+                        session=session,
+                        statuses=form.statuses(),
+                        notes=form.notes(),
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error.messages)
+                else:
+                    self.message_user(
+                        request,
+                        f"Đã ghi điểm danh {len(members)} đảng viên: "
+                        f"{result['created']} mới, {result['updated']} thay đổi.",
+                        messages.SUCCESS,
+                    )
+                    change_url = reverse(
+                        "admin:sessions_app_studysession_change", args=[session.pk]
+                    )
+                    return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/sessions_app/studysession/attendance_checklist.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Điểm danh: {session}",
+                "opts": self.opts,
+                "session": session,
+                "form": form,
+                "groups": _group_by_unit(form.rows()),
+                "has_change_permission": self.has_change_permission(request, session),
+                "change_url": reverse("admin:sessions_app_studysession_change", args=[session.pk]),
+            },
+        )
+
+
+def _group_by_unit(rows):
+    """[(unit name, [rows])] from rows already ordered by unit."""
+    groups = []
+    for row in rows:
+        unit_name = row[0].unit_name_on_day
+        if not groups or groups[-1][0] != unit_name:
+            groups.append((unit_name, []))
+        groups[-1][1].append(row)
+    return groups
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ScopedAdmin):
+    form = AttendanceForm
+    list_display = ["member", "session", "status", "note", "recorded_by", "recorded_at"]
+    list_select_related = ["member", "session", "recorded_by"]
+    list_filter = ["status", "session__held_on"]
+    folded_search_fields = ("member__search_text", "session__search_text")
+    autocomplete_fields = ["session", "member"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    date_hierarchy = "session__held_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "session")
+
+    def save_model(self, request, obj, form, change):
+        _adopt(
+            obj,
+            services.attendance_record(
+                session=obj.session,
+                member=obj.member,
+                status=obj.status,
+                note=obj.note,
+                by=request.user,
+            ),
+        )
+
+
+# --- Written reports and action programmes ------------------------------------------
+
+
+@admin.register(WrittenReport)
+class WrittenReportAdmin(ScopedAdmin):
+    list_display = [
+        "member",
+        "document_symbol",
+        "status",
+        "submitted_on",
+        "grade",
+        "revision_count",
+        "reviewed_on",
+    ]
+    list_select_related = ["member", "document"]
+    list_filter = [UnitSubtreeFilter, "status", "relates_to_practice", "submitted_on"]
+    date_hierarchy = "submitted_on"
+    folded_search_fields = ("member__search_text", "document__search_text")
+    autocomplete_fields = ["member", "document", "session"]
+    readonly_fields = ["reviewer"]
+
+    @admin.display(description="văn bản", ordering="document__symbol")
+    def document_symbol(self, report):
+        return report.document.symbol
+
+
+@admin.register(ActionProgramme)
+class ActionProgrammeAdmin(ScopedAdmin):
+    list_display = ["unit", "document_symbol", "symbol", "issued_on", "title"]
+    list_select_related = ["unit", "document"]
+    list_filter = [UnitSubtreeFilter, "issued_on"]
+    date_hierarchy = "issued_on"
+    folded_search_fields = ("unit__search_text", "document__search_text")
+    autocomplete_fields = ["unit", "document", "source"]
+
+    @admin.display(description="văn bản", ordering="document__symbol")
+    def document_symbol(self, programme):
+        return programme.document.symbol
+
+
+# --- Inspections ---------------------------------------------------------------------
+
+
+class RemediationItemInline(ScopedTabularInline):
+    model = RemediationItem
+    fields = ["description", "due_on", "resolved_on", "resolution"]
+
+
+class OpenRemediationFilter(admin.SimpleListFilter):
+    title = "tình trạng khắc phục"
+    parameter_name = "khac_phuc"
+
+    def lookups(self, request, model_admin):
+        return [("mo", "Chưa khắc phục xong"), ("xong", "Đã khắc phục xong")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"mo", "xong"}:
+            return queryset.filter(resolved_on__isnull=self.value() == "mo")
+        return queryset
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedAdmin):
+    list_display = [
+        "inspected_unit",
+        "inspecting_unit",
+        "activity",
+        "kind",
+        "started_on",
+        "ended_on",
+        "targets_met",
+        "open_remediations",
+    ]
+    list_select_related = ["inspected_unit", "inspecting_unit"]
+    list_filter = [UnitSubtreeFilter, "activity", "kind", "targets_met", "started_on"]
+    date_hierarchy = "started_on"
+    folded_search_fields = ("inspected_unit__search_text", "inspecting_unit__search_text")
+    autocomplete_fields = ["inspecting_unit", "inspected_unit", "documents", "source"]
+    inlines = [RemediationItemInline]
+
+    def get_queryset(self, request):
+        open_items = Count("remediations", filter=Q(remediations__resolved_on__isnull=True))
+        return super().get_queryset(request).annotate(n_open=open_items)
+
+    @admin.display(description="yêu cầu khắc phục chưa xong", ordering="n_open")
+    def open_remediations(self, inspection):
+        return inspection.n_open
+
+
+@admin.register(RemediationItem)
+class RemediationItemAdmin(ScopedAdmin):
+    list_display = ["description_short", "inspected_unit", "due_on", "resolved_on", "is_overdue"]
+    list_select_related = ["inspection__inspected_unit"]
+    list_filter = [UnitSubtreeFilter, OpenRemediationFilter, "due_on"]
+    date_hierarchy = "due_on"
+    folded_search_fields = ("inspection__inspected_unit__search_text",)
+    autocomplete_fields = ["inspection"]
+
+    @admin.display(description="nội dung", ordering="description")
+    def description_short(self, item):
+        return str(item)
+
+    @admin.display(description="đơn vị", ordering="inspection__inspected_unit__name")
+    def inspected_unit(self, item):
+        return item.inspection.inspected_unit.name
+
+    @admin.display(description="quá hạn", boolean=True)
+    def is_overdue(self, item):
+        return item.is_overdue(timezone.localdate())
+
+
+@admin.register(ReportedFact)
+class ReportedFactAdmin(ScopedAdmin):
+    list_display = ["unit", "label", "value", "measure", "period_start", "period_end", "source"]
+    list_select_related = ["unit", "source"]
+    list_filter = [UnitSubtreeFilter, "period_start"]
+    folded_search_fields = ("unit__search_text",)
+    autocomplete_fields = ["unit", "source"]

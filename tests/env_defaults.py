@@ -7,3 +7,4 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("FAST_PASSWORD_HASHER", "true")
 os.environ.setdefault("MEDIA_ROOT", "/tmp/studylog-test-media")
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")  # the live server thread must not hold connections

@@ -84,6 +84,13 @@ class Inspection(models.Model):
         return f"{self.get_activity_display()} {self.inspected_unit} ({self.started_on:%d/%m/%Y})"
 
 
+class RemediationItemQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("inspection__inspected_unit__path", path) | path_q(
+            "inspection__inspecting_unit__path", path
+        )
+
+
 class RemediationItem(models.Model):
     """A remediation an inspection requires (yêu cầu khắc phục), with its due date."""
 
@@ -97,6 +104,8 @@ class RemediationItem(models.Model):
     due_on = models.DateField("hạn khắc phục")
     resolved_on = models.DateField("ngày khắc phục xong", null=True, blank=True)
     resolution = models.TextField("kết quả khắc phục", blank=True)
+
+    objects = RemediationItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = "yêu cầu khắc phục"
@@ -116,6 +125,11 @@ class RemediationItem(models.Model):
     def is_overdue(self, today: datetime.date) -> bool:
         """Open past its due date: the report flags it."""
         return self.resolved_on is None and self.due_on < today
+
+
+class ReportedFactQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("unit__path", path)
 
 
 class ReportedFact(models.Model):
@@ -138,6 +152,8 @@ class ReportedFact(models.Model):
         on_delete=models.PROTECT,
         related_name="facts",
     )
+
+    objects = ReportedFactQuerySet.as_manager()
 
     class Meta:
         verbose_name = "số liệu báo cáo"

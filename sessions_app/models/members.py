@@ -104,6 +104,11 @@ class Member(models.Model):
         return self.is_leader or bool(self.committee_role)
 
 
+class MemberPlacementQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("unit__path", path)
+
+
 class MemberPlacement(models.Model):
     """A period a member belonged to a unit; transfers close one period and open the next."""
 
@@ -118,6 +123,8 @@ class MemberPlacement(models.Model):
     )
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày (chuyển đi)", null=True, blank=True)
+
+    objects = MemberPlacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "quá trình sinh hoạt"
@@ -146,6 +153,11 @@ class MemberPlacement(models.Model):
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
 
 
+class ExemptionQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("member__unit__path", path)
+
+
 class Exemption(models.Model):
     """A period a member is exempted from activity (miễn công tác và sinh hoạt đảng)."""
 
@@ -155,6 +167,8 @@ class Exemption(models.Model):
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày", null=True, blank=True)
     reason = models.CharField("lý do", max_length=300, blank=True)
+
+    objects = ExemptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "miễn công tác và sinh hoạt đảng"

@@ -79,6 +79,11 @@ class Organisation(MP_Node):
         return Organisation.objects.under(self.path)
 
 
+class StaffProfileQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("unit__path", path)
+
+
 class StaffProfile(models.Model):
     """Links a login to the unit whose subtree it works in, and its role there."""
 
@@ -92,6 +97,8 @@ class StaffProfile(models.Model):
     role = models.CharField(
         "vai trò", max_length=20, choices=StaffRole.choices, default=StaffRole.DATA_ENTRY
     )
+
+    objects = StaffProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = "hồ sơ cán bộ"

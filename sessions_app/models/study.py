@@ -102,7 +102,8 @@ class StudySession(models.Model):
                 condition=Q(reported_rate__isnull=True)
                 | Q(reported_rate__gte=0, reported_rate__lte=100),
                 name="session_reported_rate_percent",
-                violation_error_message="Tỷ lệ tham gia phải trong khoảng 0–100%.",
+                # %% because Django formats the message with the constraint name.
+                violation_error_message="Tỷ lệ tham gia phải trong khoảng 0–100%%.",
             ),
             models.CheckConstraint(
                 condition=Q(makeup_of__isnull=True) | ~Q(makeup_of=F("pk")),
@@ -124,6 +125,11 @@ class StudySession(models.Model):
         return self.makeup_of_id is not None
 
 
+class SessionSiteQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("session__organiser__path", path) | path_q("unit__path", path)
+
+
 class SessionSite(models.Model):
     """A connected site (điểm cầu) of an online session, with its own attendee count."""
 
@@ -141,6 +147,8 @@ class SessionSite(models.Model):
     )
     expected = models.PositiveIntegerField("số được triệu tập", null=True, blank=True)
     attended = models.PositiveIntegerField("số tham dự")
+
+    objects = SessionSiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "điểm cầu"
@@ -161,6 +169,11 @@ class SessionSite(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AttendanceQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("member__unit__path", path) | path_q("session__organiser__path", path)
 
 
 class Attendance(models.Model):
@@ -191,6 +204,8 @@ class Attendance(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField("thời điểm ghi", auto_now=True)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "điểm danh"

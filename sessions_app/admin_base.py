@@ -1,0 +1,166 @@
+"""Building blocks every admin of the study log shares: scoping, roles, folded search."""
+
+from functools import reduce
+from operator import or_
+
+from django.contrib import admin
+from django.db.models import Q
+from django.http import Http404
+
+from sessions_app.choices import StaffRole
+from sessions_app.forms import AdminModelForm
+from sessions_app.models import Organisation
+from sessions_app.models.scoping import ScopedQuerySet, user_scope_path
+from sessions_app.text import fold
+
+
+def visible(model, user):
+    """The rows of a model a user may see; shared reference data is visible to all staff."""
+    queryset = model._default_manager.all()
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.visible_to(user)
+    return queryset if user_scope_path(user) is not None else queryset.none()
+
+
+def staff_role(user) -> str | None:
+    profile = getattr(user, "staff_profile", None)
+    return profile.role if profile is not None else None
+
+
+def may_view(request) -> bool:
+    return request.user.is_superuser or staff_role(request.user) is not None
+
+
+def may_write(request) -> bool:
+    """Managers read; data-entry staff and unit administrators write (groups come later)."""
+    if request.user.is_superuser:
+        return True
+    role = staff_role(request.user)
+    return role is not None and role != StaffRole.MANAGER
+
+
+class FoldedSearchMixin:
+    """Search that ignores diacritics and case: `trieu son` finds `Triệu Sơn`.
+
+    Every word of the folded term must occur in one of `folded_search_fields`
+    (columns filled with text.fold() on save), so SQLite and PostgreSQL agree.
+    """
+
+    folded_search_fields = ("search_text",)
+    search_help_text = "Gõ tên, mã hoặc số ký hiệu; có dấu hay không dấu đều được."
+
+    @property
+    def search_fields(self):
+        # Non-empty so the admin shows the search box and allows autocomplete.
+        return self.folded_search_fields
+
+    def get_search_results(self, request, queryset, search_term):
+        for word in fold(search_term).split():
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{f}__contains": word}) for f in self.folded_search_fields))
+            )
+        return queryset, False
+
+
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices limited to what the user may see."""
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = visible(db_field.remote_field.model, request.user)
+        ordering = self._related_ordering(db_field, request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def _related_ordering(self, db_field, request):
+        try:
+            related_admin = self.admin_site.get_model_admin(db_field.remote_field.model)
+        except admin.sites.NotRegistered:
+            return None
+        return related_admin.get_ordering(request)
+
+
+class RolePermissionsMixin:
+    """View for every staff member with a unit; write unless the role is manager."""
+
+    def has_module_permission(self, request):
+        return may_view(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return may_view(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return may_write(request)
+
+    def has_change_permission(self, request, obj=None):
+        return may_write(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_write(request)
+
+
+class ScopedAdmin(FoldedSearchMixin, ScopedChoicesMixin, RolePermissionsMixin, admin.ModelAdmin):
+    """Base admin: rows, choices and autocomplete results all go through visible_to(user)."""
+
+    form = AdminModelForm
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        queryset = visible(self.model, request.user)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_object(self, request, object_id, from_field=None):
+        # Out of scope is the same as absent: 404, not a redirect that hints at existence.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("Không tìm thấy bản ghi hoặc bạn không có quyền xem.")
+        return obj
+
+
+class ScopedTabularInline(ScopedChoicesMixin, RolePermissionsMixin, admin.TabularInline):
+    form = AdminModelForm
+    extra = 0
+
+    def get_queryset(self, request):
+        return visible(self.model, request.user)
+
+
+class UnitSubtreeFilter(admin.SimpleListFilter):
+    """Filter by a unit and everything beneath it; lists the user's top units and drills down.
+
+    A plain related filter would render every unit of the province into the page.
+    """
+
+    title = "đơn vị"
+    parameter_name = "don_vi"
+
+    def lookups(self, request, model_admin):
+        units = Organisation.objects.visible_to(request.user)
+        top = units.order_by("depth").values_list("depth", flat=True).first()
+        if top is None:
+            return []
+        shown = Q(depth__lte=top + 1)
+        selected = self._selected(request)
+        if selected is not None:
+            shown |= Q(path__startswith=selected.path, depth=selected.depth + 1)
+            shown |= Q(pk=selected.pk)
+        return [
+            (unit.pk, "\u2003" * (unit.depth - top) + unit.name)
+            for unit in units.filter(shown).only("pk", "name", "depth", "path")
+        ]
+
+    def queryset(self, request, queryset):
+        selected = self._selected(request)
+        if selected is None:
+            return queryset
+        return queryset.under(selected.path)
+
+    def _selected(self, request):
+        if not hasattr(self, "_selected_unit"):
+            value = self.value()
+            self._selected_unit = (
+                Organisation.objects.visible_to(request.user).filter(pk=value).first()
+                if value and value.isdigit()
+                else None
+            )
+        return self._selected_unit
