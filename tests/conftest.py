@@ -11,8 +11,8 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from sessions_app import services
 from sessions_app.choices import StaffRole, UnitKind
-from sessions_app.models import StaffProfile
 from tests import builders
 
 
@@ -44,7 +44,7 @@ def tree(db):
 
 def _staff(username, unit, role):
     user = get_user_model().objects.create_user(username=username, password="x", is_staff=True)
-    StaffProfile.objects.create(user=user, unit=unit, role=role)
+    services.staff_profile_save(user=user, unit=unit, role=role)
     return user
 
 

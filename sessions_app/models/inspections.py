@@ -2,8 +2,10 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import InspectionActivity, InspectionKind
+from sessions_app.models.locking import VersionedModel
 from sessions_app.models.scoping import ScopedQuerySet, path_q
 
 
@@ -12,7 +14,7 @@ class InspectionQuerySet(ScopedQuerySet):
         return path_q("inspected_unit__path", path) | path_q("inspecting_unit__path", path)
 
 
-class Inspection(models.Model):
+class Inspection(VersionedModel):
     """An inspection or supervision of how a unit studied and carried out documents."""
 
     inspecting_unit = models.ForeignKey(
@@ -62,6 +64,7 @@ class Inspection(models.Model):
     )
 
     objects = InspectionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[documents])
 
     class Meta:
         verbose_name = "kiểm tra, giám sát"
@@ -84,6 +87,13 @@ class Inspection(models.Model):
         return f"{self.get_activity_display()} {self.inspected_unit} ({self.started_on:%d/%m/%Y})"
 
 
+class RemediationItemQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("inspection__inspected_unit__path", path) | path_q(
+            "inspection__inspecting_unit__path", path
+        )
+
+
 class RemediationItem(models.Model):
     """A remediation an inspection requires (yêu cầu khắc phục), with its due date."""
 
@@ -97,6 +107,9 @@ class RemediationItem(models.Model):
     due_on = models.DateField("hạn khắc phục")
     resolved_on = models.DateField("ngày khắc phục xong", null=True, blank=True)
     resolution = models.TextField("kết quả khắc phục", blank=True)
+
+    objects = RemediationItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "yêu cầu khắc phục"
@@ -116,6 +129,11 @@ class RemediationItem(models.Model):
     def is_overdue(self, today: datetime.date) -> bool:
         """Open past its due date: the report flags it."""
         return self.resolved_on is None and self.due_on < today
+
+
+class ReportedFactQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("unit__path", path)
 
 
 class ReportedFact(models.Model):
@@ -138,6 +156,9 @@ class ReportedFact(models.Model):
         on_delete=models.PROTECT,
         related_name="facts",
     )
+
+    objects = ReportedFactQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "số liệu báo cáo"

@@ -2,8 +2,10 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import CommitteeRole, Gender, MemberStatus
+from sessions_app.models.locking import VersionedModel
 from sessions_app.models.scoping import ScopedQuerySet, path_q
 from sessions_app.text import fold
 
@@ -15,13 +17,13 @@ class MemberQuerySet(ScopedQuerySet):
         return path_q("unit__path", path) | Q(
             models.Exists(
                 MemberPlacement.objects.filter(
-                    member=models.OuterRef("pk"), unit__path__startswith=path
+                    member=models.OuterRef("id"), unit__path__startswith=path
                 )
             )
         )
 
 
-class Member(models.Model):
+class Member(VersionedModel):
     """A party member on a unit's roster (đảng viên)."""
 
     code = models.CharField("mã đảng viên", max_length=20, unique=True)
@@ -58,6 +60,7 @@ class Member(models.Model):
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "đảng viên"
@@ -104,6 +107,11 @@ class Member(models.Model):
         return self.is_leader or bool(self.committee_role)
 
 
+class MemberPlacementQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("unit__path", path)
+
+
 class MemberPlacement(models.Model):
     """A period a member belonged to a unit; transfers close one period and open the next."""
 
@@ -118,6 +126,9 @@ class MemberPlacement(models.Model):
     )
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày (chuyển đi)", null=True, blank=True)
+
+    objects = MemberPlacementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "quá trình sinh hoạt"
@@ -146,6 +157,11 @@ class MemberPlacement(models.Model):
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
 
 
+class ExemptionQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("member__unit__path", path)
+
+
 class Exemption(models.Model):
     """A period a member is exempted from activity (miễn công tác và sinh hoạt đảng)."""
 
@@ -155,6 +171,9 @@ class Exemption(models.Model):
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày", null=True, blank=True)
     reason = models.CharField("lý do", max_length=300, blank=True)
+
+    objects = ExemptionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "miễn công tác và sinh hoạt đảng"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from sessions_app.choices import Sector, StaffRole, UnitKind
@@ -55,6 +56,7 @@ class Organisation(MP_Node):
     )
 
     objects = OrganisationManager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "tổ chức đảng"
@@ -79,6 +81,11 @@ class Organisation(MP_Node):
         return Organisation.objects.under(self.path)
 
 
+class StaffProfileQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("unit__path", path)
+
+
 class StaffProfile(models.Model):
     """Links a login to the unit whose subtree it works in, and its role there."""
 
@@ -92,6 +99,9 @@ class StaffProfile(models.Model):
     role = models.CharField(
         "vai trò", max_length=20, choices=StaffRole.choices, default=StaffRole.DATA_ENTRY
     )
+
+    objects = StaffProfileQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "hồ sơ cán bộ"

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import AttendanceStatus, Audience, SessionFormat
+from sessions_app.models.locking import VersionedModel
 from sessions_app.models.scoping import ScopedQuerySet, path_q
 from sessions_app.text import fold
 
@@ -10,12 +12,12 @@ from sessions_app.text import fold
 class StudySessionQuerySet(ScopedQuerySet):
     def scope_filter(self, path):
         participating = StudySession.participating_units.through.objects.filter(
-            studysession_id=OuterRef("pk"), organisation__path__startswith=path
+            studysession_id=OuterRef("id"), organisation__path__startswith=path
         )
         return path_q("organiser__path", path) | Q(Exists(participating))
 
 
-class StudySession(models.Model):
+class StudySession(VersionedModel):
     """A study conference (hội nghị học tập, quán triệt) on one or more documents."""
 
     title = models.CharField("tên hội nghị", max_length=300)
@@ -78,6 +80,9 @@ class StudySession(models.Model):
     )
 
     objects = StudySessionQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], m2m_fields=[documents, participating_units]
+    )
 
     class Meta:
         verbose_name = "hội nghị học tập"
@@ -124,6 +129,11 @@ class StudySession(models.Model):
         return self.makeup_of_id is not None
 
 
+class SessionSiteQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("session__organiser__path", path) | path_q("unit__path", path)
+
+
 class SessionSite(models.Model):
     """A connected site (điểm cầu) of an online session, with its own attendee count."""
 
@@ -141,6 +151,9 @@ class SessionSite(models.Model):
     )
     expected = models.PositiveIntegerField("số được triệu tập", null=True, blank=True)
     attended = models.PositiveIntegerField("số tham dự")
+
+    objects = SessionSiteQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "điểm cầu"
@@ -161,6 +174,11 @@ class SessionSite(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AttendanceQuerySet(ScopedQuerySet):
+    def scope_filter(self, path):
+        return path_q("session__organiser__path", path) | path_q("member__unit__path", path)
 
 
 class Attendance(models.Model):
@@ -191,6 +209,9 @@ class Attendance(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField("thời điểm ghi", auto_now=True)
+
+    objects = AttendanceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "điểm danh"
