@@ -240,6 +240,7 @@ class ScopedUserAdmin(UserAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not StaffProfile:
             return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # the admin's change message reads what it would save
         for profile_form in formset.forms:
             data = getattr(profile_form, "cleaned_data", None)
             if not data or not data.get("unit"):
