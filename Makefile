@@ -18,6 +18,7 @@ install: $(BIN)/.installed
 
 migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py setup_roles
 
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_seeds
