@@ -6,7 +6,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
 RUN_ENV := DEBUG=true
 PYTEST_ARGS ?=
 
-.PHONY: install run migrate seed admin test test-sqlite test-postgres lint format check-migrations bench clean
+messages:
+	msgfmt -c -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po
+
+.PHONY: messages install run migrate seed admin test test-sqlite test-postgres lint format check-migrations bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

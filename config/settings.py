@@ -100,6 +100,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# Vietnamese for libraries that ship none (django-simple-history); compile with `make messages`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"

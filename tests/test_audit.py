@@ -153,3 +153,11 @@ def test_data_entry_staff_do_not_read_the_trail(client, alice, roster):
     url = reverse("admin:sessions_app_member_history", args=[roster["an"].pk])
     assert client.get(url).status_code == 403
     assert Member.objects.filter(pk=roster["an"].pk).exists()
+
+
+def test_the_history_pages_speak_vietnamese(client, diana, roster):
+    client.force_login(diana)
+    page = client.get(reverse("admin:sessions_app_member_history", args=[roster["an"].pk]))
+    text = page.content.decode()
+    assert "Lịch sử thay đổi" in text and "Người thay đổi" in text
+    assert "Changed by" not in text
