@@ -6,9 +6,6 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
 RUN_ENV := DEBUG=true
 PYTEST_ARGS ?=
 
-messages:
-	msgfmt -c -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po
-
 .PHONY: messages install run migrate seed admin test test-sqlite test-postgres lint format check-migrations bench clean
 
 $(BIN)/.installed: pyproject.toml
@@ -58,3 +55,6 @@ check-migrations: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+messages:
+	msgfmt -c -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po
