@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
 RUN_ENV := DEBUG=true
 PYTEST_ARGS ?=
 
-.PHONY: install run migrate seed admin test test-sqlite test-postgres lint format check-migrations bench clean
+.PHONY: messages install run migrate seed admin test test-sqlite test-postgres lint format check-migrations bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,7 @@ install: $(BIN)/.installed
 
 migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py setup_roles
 
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_seeds
@@ -54,3 +55,6 @@ check-migrations: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+messages:
+	msgfmt -c -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Left
@@ -11,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from sessions_app import selectors, services
+from sessions_app.admin_access import ScopedUserAdmin
 from sessions_app.admin_base import (
     ScopedAdmin,
     ScopedTabularInline,
@@ -281,10 +283,11 @@ class MemberAdmin(ScopedAdmin):
         if change:
             obj.save()
             return
+        model_fields = {field.name for field in Member._meta.concrete_fields}
         fields = {
             name: value
             for name, value in form.cleaned_data.items()
-            if name not in {"unit", "code", "full_name", "joined_on"}
+            if name in model_fields and name not in {"unit", "code", "full_name", "joined_on"}
         }
         created = services.member_create(
             unit=obj.unit,
@@ -602,3 +605,7 @@ class ReportedFactAdmin(ScopedAdmin):
     list_filter = [UnitSubtreeFilter, "period_start"]
     folded_search_fields = ("unit__search_text",)
     autocomplete_fields = ["unit", "source"]
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), ScopedUserAdmin)

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.http import Http404
 
+from sessions_app.admin_access import OptimisticLockAdminMixin, ScopedHistoryAdminMixin
 from sessions_app.choices import StaffRole
 from sessions_app.forms import AdminModelForm
 from sessions_app.models import Organisation
@@ -97,8 +98,18 @@ class RolePermissionsMixin:
         return may_write(request)
 
 
-class ScopedAdmin(FoldedSearchMixin, ScopedChoicesMixin, RolePermissionsMixin, admin.ModelAdmin):
-    """Base admin: rows, choices and autocomplete results all go through visible_to(user)."""
+class ScopedAdmin(
+    OptimisticLockAdminMixin,
+    ScopedHistoryAdminMixin,
+    FoldedSearchMixin,
+    ScopedChoicesMixin,
+    RolePermissionsMixin,
+    admin.ModelAdmin,
+):
+    """Base admin: rows, choices and autocomplete results all go through visible_to(user).
+
+    It also keeps the audit trail (scoped history, deleted records) and refuses stale saves.
+    """
 
     form = AdminModelForm
     show_full_result_count = False

@@ -3,11 +3,13 @@
 import datetime
 from collections.abc import Mapping
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sessions_app.choices import AttendanceStatus, MemberStatus, ReportStatus
+from sessions_app import audit
+from sessions_app.choices import AttendanceStatus, MemberStatus, ReportStatus, StaffRole
 from sessions_app.models import (
     Attendance,
     Document,
@@ -16,9 +18,12 @@ from sessions_app.models import (
     MemberPlacement,
     Organisation,
     RemediationItem,
+    StaffProfile,
     StudySession,
     WrittenReport,
 )
+from sessions_app.models.scoping import unit_in_scope
+from sessions_app.roles import group_name, role_group
 from sessions_app.selectors import members_required_at
 
 
@@ -185,9 +190,10 @@ def attendance_record_roster(
         elif (row.status, row.note) != (status, note):
             row.status, row.note, row.recorded_by, row.recorded_at = status, note, by, now
             to_update.append(row)
-    Attendance.objects.bulk_create(to_create, batch_size=500)
-    Attendance.objects.bulk_update(
-        to_update, ["status", "note", "recorded_by", "recorded_at"], batch_size=500
+    # Bulk writes send no signals: write their audit trail explicitly.
+    audit.bulk_create_audited(to_create, by=by, batch_size=500)
+    audit.bulk_update_audited(
+        to_update, ["status", "note", "recorded_by", "recorded_at"], by=by, batch_size=500
     )
     return {
         "created": len(to_create),
@@ -271,3 +277,70 @@ def remediation_resolve(
     item.resolution = resolution
     item.save(update_fields=["resolved_on", "resolution"])
     return item
+
+
+@transaction.atomic
+def staff_profile_save(*, user, unit: Organisation, role: str, by=None) -> StaffProfile:
+    """Place a login in a unit with a role, and keep its groups equal to that role's group.
+
+    `by` is the administrator doing it: a unit administrator may only place logins in
+    their own subtree. The login becomes staff (it works in the admin).
+    """
+    if role not in StaffRole.values:
+        raise ValidationError({"role": "Vai trò không hợp lệ."})
+    if by is not None and not unit_in_scope(by, unit):
+        raise ValidationError({"unit": "Chỉ được phân công cán bộ vào đơn vị mình quản lý."})
+    profile, _ = StaffProfile.objects.update_or_create(
+        user=user, defaults={"unit": unit, "role": role}
+    )
+    role_groups = Group.objects.filter(name__in=[group_name(r) for r in StaffRole])
+    user.groups.remove(*role_groups)
+    user.groups.add(role_group(role))
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return profile
+
+
+class StaleEdit(ValidationError):
+    """Raised when a save is based on a copy of the record that someone has changed since."""
+
+
+def edit_lock_check(*, instance, seen_version: int | None) -> None:
+    """Refuse a save when the record changed after the user opened it (no lost edits).
+
+    Locks the row until the surrounding transaction ends, so two saves of the same
+    version cannot both pass. The message names who changed it and when, if known.
+    """
+    if instance.pk is None or seen_version is None:
+        return
+    model = type(instance)
+    current = (
+        model._default_manager.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if current is None or current == seen_version:
+        return
+    raise StaleEdit(_stale_edit_message(model, instance.pk), code="stale_edit")
+
+
+def _stale_edit_message(model, pk) -> str:
+    last = (
+        model.history.filter(**{model._meta.pk.attname: pk})
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    who = ""
+    if last is not None:
+        when = timezone.localtime(last.history_date).strftime("%H:%M ngày %d/%m/%Y")
+        name = last.history_user.get_username() if last.history_user else "một người khác"
+        who = f" ({name} lưu lúc {when})"
+    return (
+        f"{model._meta.verbose_name.capitalize()} này đã được người khác sửa sau khi bạn mở "
+        f"ra{who}. Thay đổi của bạn chưa được lưu để không ghi đè lên thay đổi đó; "
+        "nội dung bạn vừa nhập vẫn còn bên dưới. Hãy mở lại bản ghi ở một thẻ khác để xem "
+        "bản mới nhất, rồi nhập lại thay đổi của bạn."
+    )

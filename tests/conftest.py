@@ -3,7 +3,8 @@
 The tree: Tỉnh → Huyện A → Xã A1 (đảng bộ cơ sở) → Chi bộ A1a, Chi bộ A1b;
           Tỉnh → Huyện B → Xã B1 → Chi bộ B1a.
 Alice is data-entry staff of Chi bộ A1a, Bob manages Huyện A, Charlie works in
-Chi bộ B1a and must see nothing of Huyện A.
+Chi bộ B1a and must see nothing of Huyện A. Diana administers Huyện A (users, history),
+Erik administers Huyện B and, like Charlie, must reach nothing of Huyện A.
 """
 
 import datetime
@@ -11,8 +12,8 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from sessions_app import services
 from sessions_app.choices import StaffRole, UnitKind
-from sessions_app.models import StaffProfile
 from tests import builders
 
 
@@ -44,7 +45,7 @@ def tree(db):
 
 def _staff(username, unit, role):
     user = get_user_model().objects.create_user(username=username, password="x", is_staff=True)
-    StaffProfile.objects.create(user=user, unit=unit, role=role)
+    services.staff_profile_save(user=user, unit=unit, role=role)
     return user
 
 
@@ -64,6 +65,18 @@ def bob(tree):
 def charlie(tree):
     """Data-entry staff of a cell in Huyện B: an outsider to everything in Huyện A."""
     return _staff("charlie", tree["cell_b1"], StaffRole.DATA_ENTRY)
+
+
+@pytest.fixture
+def diana(tree):
+    """Unit administrator of Huyện A: Alice's and Bob's side; manages its users and history."""
+    return _staff("diana", tree["district_a"], StaffRole.UNIT_ADMIN)
+
+
+@pytest.fixture
+def erik(tree):
+    """Unit administrator of Huyện B: the strongest outsider to Huyện A."""
+    return _staff("erik", tree["district_b"], StaffRole.UNIT_ADMIN)
 
 
 @pytest.fixture

@@ -90,5 +90,5 @@ def test_exports_and_print_cost_a_fixed_number_of_queries(
 ):
     client.force_login(bob)
     for name in ("export_csv", "export_xlsx", "print"):
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(24):
             assert client.get(_url(name, tree["district_a"])).status_code == 200

@@ -1,11 +1,13 @@
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import DocumentKind
+from sessions_app.models.locking import VersionedModel
 from sessions_app.text import fold, parse_symbol
 
 
-class Document(models.Model):
+class Document(VersionedModel):
     """A party document to be studied: resolution, directive, conclusion, regulation…"""
 
     symbol = models.CharField(
@@ -31,6 +33,8 @@ class Document(models.Model):
         null=True,
         blank=True,
     )
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "văn bản"

@@ -2,8 +2,10 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import InspectionActivity, InspectionKind
+from sessions_app.models.locking import VersionedModel
 from sessions_app.models.scoping import ScopedQuerySet, path_q
 
 
@@ -12,7 +14,7 @@ class InspectionQuerySet(ScopedQuerySet):
         return path_q("inspected_unit__path", path) | path_q("inspecting_unit__path", path)
 
 
-class Inspection(models.Model):
+class Inspection(VersionedModel):
     """An inspection or supervision of how a unit studied and carried out documents."""
 
     inspecting_unit = models.ForeignKey(
@@ -62,6 +64,7 @@ class Inspection(models.Model):
     )
 
     objects = InspectionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[documents])
 
     class Meta:
         verbose_name = "kiểm tra, giám sát"
@@ -106,6 +109,7 @@ class RemediationItem(models.Model):
     resolution = models.TextField("kết quả khắc phục", blank=True)
 
     objects = RemediationItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "yêu cầu khắc phục"
@@ -154,6 +158,7 @@ class ReportedFact(models.Model):
     )
 
     objects = ReportedFactQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "số liệu báo cáo"

@@ -2,8 +2,10 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import CommitteeRole, Gender, MemberStatus
+from sessions_app.models.locking import VersionedModel
 from sessions_app.models.scoping import ScopedQuerySet, path_q
 from sessions_app.text import fold
 
@@ -15,13 +17,13 @@ class MemberQuerySet(ScopedQuerySet):
         return path_q("unit__path", path) | Q(
             models.Exists(
                 MemberPlacement.objects.filter(
-                    member=models.OuterRef("pk"), unit__path__startswith=path
+                    member=models.OuterRef("id"), unit__path__startswith=path
                 )
             )
         )
 
 
-class Member(models.Model):
+class Member(VersionedModel):
     """A party member on a unit's roster (đảng viên)."""
 
     code = models.CharField("mã đảng viên", max_length=20, unique=True)
@@ -58,6 +60,7 @@ class Member(models.Model):
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "đảng viên"
@@ -125,6 +128,7 @@ class MemberPlacement(models.Model):
     ended_on = models.DateField("đến ngày (chuyển đi)", null=True, blank=True)
 
     objects = MemberPlacementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "quá trình sinh hoạt"
@@ -169,6 +173,7 @@ class Exemption(models.Model):
     reason = models.CharField("lý do", max_length=300, blank=True)
 
     objects = ExemptionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "miễn công tác và sinh hoạt đảng"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from sessions_app.choices import Sector, StaffRole, UnitKind
@@ -55,6 +56,7 @@ class Organisation(MP_Node):
     )
 
     objects = OrganisationManager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "tổ chức đảng"
@@ -99,6 +101,7 @@ class StaffProfile(models.Model):
     )
 
     objects = StaffProfileQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "hồ sơ cán bộ"

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import ReportStatus
+from sessions_app.models.locking import VersionedModel
 from sessions_app.models.scoping import ScopedQuerySet, path_q
 
 
@@ -11,7 +13,7 @@ class WrittenReportQuerySet(ScopedQuerySet):
         return path_q("member__unit__path", path)
 
 
-class WrittenReport(models.Model):
+class WrittenReport(VersionedModel):
     """A member's written report after studying a document (bài thu hoạch)."""
 
     member = models.ForeignKey(
@@ -59,6 +61,7 @@ class WrittenReport(models.Model):
     revision_count = models.PositiveSmallIntegerField("số lần viết lại", default=0)
 
     objects = WrittenReportQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "bài thu hoạch"
@@ -129,6 +132,7 @@ class ActionProgramme(models.Model):
     )
 
     objects = ActionProgrammeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "chương trình hành động"

@@ -38,3 +38,55 @@ class ScopedQuerySet(models.QuerySet):
 def path_q(lookup: str, path: str) -> Q:
     """Q for a materialised-path prefix: the unit itself and every unit beneath it."""
     return Q(**{f"{lookup}__startswith": path})
+
+
+def scoped_queryset(model, user):
+    """The rows of any model a user may see: scoped models by subtree, shared ones whole."""
+    manager = model._default_manager
+    if hasattr(manager.all(), "visible_to"):
+        return manager.all().visible_to(user)
+    if user_scope_path(user) is None:
+        return manager.none()
+    return manager.all()
+
+
+def get_object_visible_or_404(model, user, pk):
+    """One record by primary key, or 404 when it does not exist or lies outside the user's subtree."""
+    from django.http import Http404  # keep models importable without the HTTP layer
+
+    try:
+        return scoped_queryset(model, user).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"Không tìm thấy {model._meta.verbose_name}.") from exc
+
+
+def unit_in_scope(user, unit) -> bool:
+    """Whether a unit lies in the user's subtree (the unit itself included)."""
+    path = user_scope_path(user)
+    if path is None or unit is None:
+        return False
+    return unit.path.startswith(path)
+
+
+def history_visible_to(model, user):
+    """Historical rows of a tracked model that the user may read.
+
+    A version is readable when the record, as it was then, lay in the user's subtree. The
+    scope filters name only foreign keys and the record's own `id`, which historical
+    models keep, so one filter serves the live table and its history.
+    """
+    history = model.history.all()
+    path = user_scope_path(user)
+    if path is None:
+        return history.none()
+    scoped = model._default_manager.all()
+    if path == "" or not hasattr(scoped, "scope_filter"):
+        return history
+    return history.filter(scoped.scope_filter(path))
+
+
+def record_visible_to(model, user, pk) -> bool:
+    """Whether the user may see a record, live or deleted (then by its history)."""
+    if model._default_manager.filter(pk=pk).exists():
+        return scoped_queryset(model, user).filter(pk=pk).exists()
+    return history_visible_to(model, user).filter(**{model._meta.pk.attname: pk}).exists()

@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class SourceArticle(models.Model):
@@ -9,6 +10,8 @@ class SourceArticle(models.Model):
     title = models.CharField("tiêu đề", max_length=500)
     published_on = models.DateField("ngày đăng", null=True, blank=True)
     text = models.TextField("nội dung")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "bài viết nguồn"

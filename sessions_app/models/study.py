@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import AttendanceStatus, Audience, SessionFormat
+from sessions_app.models.locking import VersionedModel
 from sessions_app.models.scoping import ScopedQuerySet, path_q
 from sessions_app.text import fold
 
@@ -10,12 +12,12 @@ from sessions_app.text import fold
 class StudySessionQuerySet(ScopedQuerySet):
     def scope_filter(self, path):
         participating = StudySession.participating_units.through.objects.filter(
-            studysession_id=OuterRef("pk"), organisation__path__startswith=path
+            studysession_id=OuterRef("id"), organisation__path__startswith=path
         )
         return path_q("organiser__path", path) | Q(Exists(participating))
 
 
-class StudySession(models.Model):
+class StudySession(VersionedModel):
     """A study conference (hội nghị học tập, quán triệt) on one or more documents."""
 
     title = models.CharField("tên hội nghị", max_length=300)
@@ -78,6 +80,9 @@ class StudySession(models.Model):
     )
 
     objects = StudySessionQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], m2m_fields=[documents, participating_units]
+    )
 
     class Meta:
         verbose_name = "hội nghị học tập"
@@ -149,6 +154,7 @@ class SessionSite(models.Model):
     attended = models.PositiveIntegerField("số tham dự")
 
     objects = SessionSiteQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "điểm cầu"
@@ -206,6 +212,7 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField("thời điểm ghi", auto_now=True)
 
     objects = AttendanceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "điểm danh"

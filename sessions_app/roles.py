@@ -1,0 +1,85 @@
+"""The permissions each staff role carries, as Django groups (one group per StaffRole)."""
+
+from django.contrib.auth.models import Group, Permission
+
+from sessions_app.choices import StaffRole
+
+# Records a unit keeps itself: data-entry staff add, change and delete them in their subtree.
+UNIT_RECORDS = [
+    "member",
+    "memberplacement",
+    "exemption",
+    "studysession",
+    "sessionsite",
+    "attendance",
+    "writtenreport",
+    "actionprogramme",
+    "inspection",
+    "remediationitem",
+    "reportedfact",
+]
+# Shared or structural records: read by everyone; documents may be added from below.
+SHARED_RECORDS = ["organisation", "document", "sourcearticle"]
+ALL_ACTIONS = ("view", "add", "change", "delete")
+
+
+def _codenames(models, actions):
+    return {f"{action}_{model}" for model in models for action in actions}
+
+
+def _history_codenames(actions):
+    return _codenames([f"historical{m}" for m in [*UNIT_RECORDS, *SHARED_RECORDS]], actions)
+
+
+DATA_ENTRY = (
+    _codenames(UNIT_RECORDS, ALL_ACTIONS) | _codenames(SHARED_RECORDS, ["view"]) | {"add_document"}
+)
+MANAGER = _codenames([*UNIT_RECORDS, *SHARED_RECORDS], ["view"]) | _history_codenames(["view"])
+UNIT_ADMIN = (
+    DATA_ENTRY
+    | _history_codenames(["view", "change"])
+    | _codenames(["staffprofile"], ALL_ACTIONS)
+    | {"auth.view_user", "auth.add_user", "auth.change_user"}
+)
+
+ROLE_PERMISSIONS = {
+    StaffRole.DATA_ENTRY: DATA_ENTRY,
+    StaffRole.MANAGER: MANAGER,
+    StaffRole.UNIT_ADMIN: UNIT_ADMIN,
+}
+
+
+def group_name(role: str) -> str:
+    """Groups carry the role's Vietnamese label, which is what administrators read."""
+    return str(StaffRole(role).label)
+
+
+def _permissions(codenames: set[str]) -> list[Permission]:
+    """Permissions by codename; bare codenames belong to sessions_app."""
+    by_app: dict[str, set[str]] = {}
+    for name in codenames:
+        app_label, _, codename = name.rpartition(".")
+        by_app.setdefault(app_label or "sessions_app", set()).add(codename)
+    found = []
+    for app_label, names in by_app.items():
+        perms = list(
+            Permission.objects.filter(content_type__app_label=app_label, codename__in=names)
+        )
+        missing = names - {p.codename for p in perms}
+        if missing:
+            raise LookupError(f"Missing permissions (run migrate first): {sorted(missing)}")
+        found += perms
+    return found
+
+
+def role_group(role: str, *, refresh: bool = False) -> Group:
+    """The group of a role, created with its permissions when missing (or refreshed)."""
+    group, created = Group.objects.get_or_create(name=group_name(role))
+    if created or refresh:
+        group.permissions.set(_permissions(ROLE_PERMISSIONS[StaffRole(role)]))
+    return group
+
+
+def setup_role_groups() -> list[Group]:
+    """Create or refresh the three role groups so their permissions match this module."""
+    return [role_group(role, refresh=True) for role in StaffRole]

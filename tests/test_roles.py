@@ -1,0 +1,283 @@
+"""Roles and unit scoping, tried from the outside through the admin's URLs.
+
+The matrix walks every model registered in the admin: a model without a sample record
+below fails loudly, so a newly registered admin cannot escape the matrix.
+"""
+
+import datetime
+import json
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.http import Http404
+from django.urls import reverse
+
+from sessions_app import services
+from sessions_app.choices import StaffRole
+from sessions_app.models import (
+    Document,
+    Inspection,
+    Member,
+    Organisation,
+    StudySession,
+    WrittenReport,
+)
+from sessions_app.models.scoping import get_object_visible_or_404, unit_in_scope
+from sessions_app.roles import group_name
+from tests import builders
+
+User = get_user_model()
+
+
+def _member(cell):
+    return builders.member(cell, "Đỗ Thị Hồng Nhung", code="MX01")
+
+
+def _document():
+    return Document.objects.first() or builders.document("117-QĐ/TW", title="Trích yếu chung")
+
+
+SAMPLES = {
+    Organisation: lambda cell: cell,
+    Member: _member,
+    StudySession: lambda cell: builders.session(
+        cell, [cell], [_document()], title="Hội nghị riêng của chi bộ"
+    ),
+    WrittenReport: lambda cell: WrittenReport.objects.create(
+        member=_member(cell), document=_document(), text="Bài riêng"
+    ),
+    Inspection: lambda cell: Inspection.objects.create(
+        inspecting_unit=Organisation.objects.get_parent(cell),
+        inspected_unit=cell,
+        started_on=datetime.date(2024, 3, 1),
+        conclusion="Kết luận riêng",
+    ),
+    User: lambda cell: _user_in(cell),
+}
+SHARED = {Document}  # documents of the centre are read by every unit on purpose
+
+
+def _user_in(cell):
+    user = User.objects.create_user(username="nhung_can_bo", password="x")
+    services.staff_profile_save(user=user, unit=cell, role=StaffRole.DATA_ENTRY)
+    return user
+
+
+def _url(model, name, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}", args=args)
+
+
+def _has_url(model, name):
+    try:
+        _url(model, name, 1, 1) if name == "simple_history" else _url(model, name, 1)
+    except Exception:
+        return False
+    return True
+
+
+# Groups and django-axes' login records belong to the superuser alone.
+SUPERUSER_ONLY = {
+    m for m in admin.site._registry if m._meta.app_label in {"auth", "axes"} and m is not User
+}
+SCOPED_MODELS = [m for m in admin.site._registry if m not in SHARED | SUPERUSER_ONLY]
+
+
+def _sample(model, tree):
+    if model not in SAMPLES:
+        pytest.fail(f"Add a sample record for {model.__name__} to SAMPLES in {__name__}.")
+    return SAMPLES[model](tree["cell_a1"])
+
+
+def _denied(response, secret: str):
+    """Nothing of the record: 403, 404, or the admin's 'does not exist' redirect home."""
+    assert response.status_code in (302, 403, 404), response.status_code
+    if response.status_code == 302:
+        assert response["Location"] == reverse("admin:index")
+    assert secret not in response.content.decode()
+
+
+# --- Groups and the profile service --------------------------------------------------------
+
+
+def test_setup_roles_creates_one_group_per_role_with_its_permissions(db):
+    assert not Group.objects.exists()
+    call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    groups = {g.name: g for g in Group.objects.all()}
+    assert set(groups) == {group_name(r) for r in StaffRole}
+    manager = set(
+        groups[group_name(StaffRole.MANAGER)].permissions.values_list("codename", flat=True)
+    )
+    assert "view_member" in manager and "view_historicalmember" in manager
+    assert not {c for c in manager if not c.startswith("view_")}
+    entry = set(
+        groups[group_name(StaffRole.DATA_ENTRY)].permissions.values_list("codename", flat=True)
+    )
+    assert {"add_member", "change_studysession", "delete_attendance"} <= entry
+    assert "change_document" not in entry and "view_historicalmember" not in entry
+
+
+def test_changing_a_profile_role_moves_the_user_to_that_group_only(alice):
+    assert [g.name for g in alice.groups.all()] == [group_name(StaffRole.DATA_ENTRY)]
+    services.staff_profile_save(user=alice, unit=alice.staff_profile.unit, role=StaffRole.MANAGER)
+    assert [g.name for g in alice.groups.all()] == [group_name(StaffRole.MANAGER)]
+    alice = User.objects.get(pk=alice.pk)
+    assert alice.has_perm("sessions_app.view_member")
+    assert not alice.has_perm("sessions_app.change_member")
+
+
+def test_a_unit_admin_cannot_place_a_user_outside_their_subtree(diana, tree):
+    newcomer = User.objects.create_user(username="moi", password="x")
+    with pytest.raises(ValidationError):
+        services.staff_profile_save(
+            user=newcomer, unit=tree["cell_b1"], role=StaffRole.DATA_ENTRY, by=diana
+        )
+    services.staff_profile_save(
+        user=newcomer, unit=tree["cell_a2"], role=StaffRole.DATA_ENTRY, by=diana
+    )
+    assert newcomer.staff_profile.unit == tree["cell_a2"]
+
+
+def test_the_single_object_helper_gives_404_outside_the_subtree(alice, charlie, roster):
+    an = roster["an"]
+    assert get_object_visible_or_404(Member, alice, an.pk) == an
+    with pytest.raises(Http404):
+        get_object_visible_or_404(Member, charlie, an.pk)
+    assert unit_in_scope(alice, an.unit) and not unit_in_scope(charlie, an.unit)
+
+
+# --- The matrix: outsiders of unit A get nothing, insiders get the same pages -------------
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m.__name__)
+def test_the_unit_admin_of_a_sees_the_record_on_every_admin_page(client, diana, tree, model):
+    record = _sample(model, tree)
+    client.force_login(diana)
+    listed = client.get(_url(model, "changelist")).content.decode()
+    assert _url(model, "change", record.pk) in listed
+    assert client.get(_url(model, "change", record.pk)).status_code == 200
+    if _has_url(model, "history"):
+        assert client.get(_url(model, "history", record.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("outsider", ["charlie", "erik"])
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m.__name__)
+def test_staff_of_a_sibling_unit_get_nothing_of_the_record(
+    client, request, diana, tree, model, outsider
+):
+    record = _sample(model, tree)
+    secret = str(record)
+    client.force_login(request.getfixturevalue(outsider))
+
+    listed = client.get(_url(model, "changelist")).content.decode()
+    assert secret not in listed and _url(model, "change", record.pk) not in listed
+    _denied(client.get(_url(model, "change", record.pk)), secret)
+    _denied(client.post(_url(model, "change", record.pk), {}), secret)
+    _denied(client.get(_url(model, "delete", record.pk)), secret)
+    _denied(client.post(_url(model, "delete", record.pk), {"post": "yes"}), secret)
+    assert model._default_manager.filter(pk=record.pk).exists()
+    if _has_url(model, "history"):
+        _denied(client.get(_url(model, "history", record.pk)), secret)
+    if hasattr(model, "history"):
+        version = record.history.earliest()
+        _denied(client.get(_url(model, "simple_history", record.pk, version.history_id)), secret)
+        deleted_list = client.get(_url(model, "deleted"))
+        assert secret not in deleted_list.content.decode()
+
+
+AUTOCOMPLETES = [
+    (source, field)
+    for source, model_admin in admin.site._registry.items()
+    for field in model_admin.autocomplete_fields
+]
+
+
+@pytest.mark.parametrize("source,field", AUTOCOMPLETES, ids=lambda v: getattr(v, "__name__", v))
+def test_autocomplete_offers_only_the_users_subtree(client, alice, charlie, tree, source, field):
+    target = source._meta.get_field(field).related_model
+    record = _sample(target, tree)
+    params = {
+        "app_label": source._meta.app_label,
+        "model_name": source._meta.model_name,
+        "field_name": field,
+        "term": "",
+    }
+
+    def found(user):
+        client.force_login(user)
+        response = client.get(reverse("admin:autocomplete"), params)
+        assert response.status_code == 200
+        return {r["id"] for r in json.loads(response.content)["results"]}
+
+    assert str(record.pk) in found(alice)
+    assert str(record.pk) not in found(charlie)
+
+
+@pytest.mark.parametrize("model", sorted(SUPERUSER_ONLY, key=str), ids=lambda m: m.__name__)
+def test_superuser_only_pages_are_closed_to_every_role(client, alice, bob, diana, model):
+    for user in (alice, bob, diana):
+        client.force_login(user)
+        assert client.get(_url(model, "changelist")).status_code == 403
+
+
+# --- Managers read and change nothing ------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m.__name__)
+def test_a_manager_reads_the_subtree_but_cannot_write(client, bob, tree, model):
+    record = _sample(model, tree)
+    client.force_login(bob)
+    if model is not User:  # managers do not manage logins at all
+        listed = client.get(_url(model, "changelist")).content.decode()
+        assert _url(model, "change", record.pk) in listed
+        page = client.get(_url(model, "change", record.pk))
+        assert page.status_code == 200
+        assert 'name="_save"' not in page.content.decode()
+    assert client.get(_url(model, "add")).status_code == 403
+    assert client.post(_url(model, "change", record.pk), {}).status_code == 403
+    assert client.post(_url(model, "delete", record.pk), {"post": "yes"}).status_code == 403
+    assert model._default_manager.filter(pk=record.pk).exists()
+
+
+# --- Unit administrators manage the users of their subtree --------------------------------
+
+
+def test_a_unit_admin_lists_only_users_of_their_subtree(client, diana, alice, bob, charlie):
+    client.force_login(diana)
+    page = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert "alice" in page and "bob" in page
+    assert "charlie" not in page
+
+
+def test_a_unit_admin_adds_a_user_to_a_unit_of_their_subtree_with_a_role(client, diana, tree):
+    client.force_login(diana)
+    form = client.get(reverse("admin:auth_user_add")).content.decode()
+    assert tree["cell_a2"].name in form and tree["cell_b1"].name not in form
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "thanh",
+            "password1": "Mat-khau-du-dai-2024",
+            "password2": "Mat-khau-du-dai-2024",
+            "usable_password": "true",
+            "staff_profile-TOTAL_FORMS": "1",
+            "staff_profile-INITIAL_FORMS": "0",
+            "staff_profile-MIN_NUM_FORMS": "1",
+            "staff_profile-MAX_NUM_FORMS": "1",
+            "staff_profile-0-unit": tree["cell_a2"].pk,
+            "staff_profile-0-role": StaffRole.MANAGER,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    thanh = User.objects.get(username="thanh")
+    assert thanh.is_staff and thanh.staff_profile.unit == tree["cell_a2"]
+    assert [g.name for g in thanh.groups.all()] == [group_name(StaffRole.MANAGER)]
+
+
+def test_a_unit_admin_cannot_make_anyone_superuser(client, diana, alice):
+    client.force_login(diana)
+    page = client.get(reverse("admin:auth_user_change", args=[alice.pk])).content.decode()
+    assert 'name="is_superuser"' not in page
