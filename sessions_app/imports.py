@@ -182,7 +182,20 @@ def cell_text(value: Any) -> str:
         value = value.date()
     if isinstance(value, datetime.date):
         return f"{value:%d/%m/%Y}"
-    return nfc(str(value))
+    text = str(value)
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        text = text[1:]  # undo the export's formula neutralising
+    return nfc(text)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (shown as text)."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:\s+0{1,2}:00(?::00)?)?")
@@ -201,7 +214,9 @@ def parse_date(value: Any) -> datetime.date:
     elif match := _ISO.fullmatch(text):
         year, month, day = (int(part) for part in match.groups())
     else:
-        raise CellError(f"“{text}” không phải ngày; ghi theo dạng ngày/tháng/năm, ví dụ 05/03/2025.")
+        raise CellError(
+            f"“{text}” không phải ngày; ghi theo dạng ngày/tháng/năm, ví dụ 05/03/2025."
+        )
     try:
         return datetime.date(year, month, day)
     except ValueError as error:
@@ -327,9 +342,7 @@ class ImportReport:
 
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
-    counts: dict[str, int] = field(
-        default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0}
-    )
+    counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
     preview: list[dict] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
     committed: bool = False

@@ -314,3 +314,47 @@ def members_import(
             placements.append(MemberPlacement(member=member, unit_id=member.unit_id, started_on=on))
     MemberPlacement.objects.bulk_update(closing, ["ended_on"], batch_size=BULK_BATCH_SIZE)
     MemberPlacement.objects.bulk_create(placements, batch_size=BULK_BATCH_SIZE)
+
+
+@transaction.atomic
+def organisation_update(*, unit: Organisation, **fields) -> Organisation:
+    """Change a unit's own fields (not its place in the tree: see organisation_move)."""
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.full_clean(exclude=["path", "depth", "numchild"], validate_constraints=False)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def documents_import(
+    *, creates: list[Document], updates: list[Document], update_fields: list[str]
+) -> None:
+    """Write a checked chunk of documents; symbols are already parsed (Document.apply_symbol)."""
+    for document in [*creates, *updates]:
+        document.search_text = fold(f"{document.symbol} {document.title} {document.issuing_body}")
+    Document.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
+    if updates:
+        Document.objects.bulk_update(
+            updates, [*update_fields, "search_text"], batch_size=BULK_BATCH_SIZE
+        )
+
+
+@transaction.atomic
+def written_reports_import(
+    *, creates: list[WrittenReport], updates: list[WrittenReport], update_fields: list[str]
+) -> None:
+    """Write a checked chunk of written-report statuses."""
+    WrittenReport.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
+    if updates:
+        WrittenReport.objects.bulk_update(updates, update_fields, batch_size=BULK_BATCH_SIZE)
+
+
+@transaction.atomic
+def remediation_items_import(
+    *, creates: list[RemediationItem], updates: list[RemediationItem], update_fields: list[str]
+) -> None:
+    """Write a checked chunk of inspections' remediation items."""
+    RemediationItem.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
+    if updates:
+        RemediationItem.objects.bulk_update(updates, update_fields, batch_size=BULK_BATCH_SIZE)
