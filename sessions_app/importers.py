@@ -142,7 +142,7 @@ class MemberImporter(Importer):
         self._check_duplicates(rows, report)
         codes = {row.values["code"] for row in rows if "code" in row.values}
         units = visible_units(self.user, {row.values.get("unit") for row in rows} - {"", None})
-        existing = {m.code: m for m in Member.objects.filter(code__in=codes)}
+        existing = {m.code: m for m in Member.objects.filter(code__in=codes).select_related("unit")}
         hidden = self._hidden_codes(existing)
         card_holders = dict(
             Member.objects.filter(
