@@ -38,7 +38,13 @@ ERRORS_SHOWN = 1000
 
 
 class ImportFileForm(forms.Form):
-    file = forms.FileField(label="Tệp CSV hoặc Excel (.xlsx)")
+    file = forms.FileField(
+        label="Tệp CSV hoặc Excel (.xlsx)",
+        error_messages={
+            "empty": "Tệp rỗng, không có dữ liệu.",
+            "required": "Hãy chọn tệp để tải lên.",
+        },
+    )
     encoding = forms.ChoiceField(
         label="Bảng mã (tệp CSV)",
         choices=[("", "Tự nhận biết"), *ENCODINGS.items()],
