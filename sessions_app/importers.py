@@ -216,7 +216,13 @@ class MemberImporter(Importer):
             report.error(
                 row, "Mã chi bộ", "Đảng viên đã chuyển sinh hoạt đi thì để trống mã chi bộ."
             )
-        elif member is None and status == MemberStatus.TRANSFERRED_OUT:
+        elif (
+            member is None
+            and status == MemberStatus.TRANSFERRED_OUT
+            and user_scope_path(self.user) != ""
+        ):
+            # Restoring a full roster (superuser) may bring back members who left; a unit
+            # adding someone who already left would lose sight of them at once.
             report.error(row, "Tình trạng", "Đảng viên mới phải đang sinh hoạt tại một chi bộ.")
         card = values.get("card_number")
         if card and card_holders.get(card, code) != code:
@@ -247,7 +253,8 @@ class MemberImporter(Importer):
         label = f"{values['code']} – {values['full_name']}"
         if member is None:
             fields = {name: values[name] for name in plan.update_fields}
-            new = Member(code=values["code"], unit=unit, status=MemberStatus.ACTIVE, **fields)
+            status = values.get("status", MemberStatus.ACTIVE)
+            new = Member(code=values["code"], unit=unit, status=status, **fields)
             plan.creates.append((new, values.get("placed_on") or values["joined_on"]))
             report.classify(row, "new", label)
             return []

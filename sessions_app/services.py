@@ -298,6 +298,7 @@ def members_import(
     placements = [
         MemberPlacement(member=member, unit_id=member.unit_id, started_on=placed_on)
         for member, (_, placed_on) in zip(created, creates, strict=True)
+        if member.unit_id is not None  # a restored member who had already left
     ]
     for member in updates:
         member.search_text = fold(f"{member.code} {member.card_number} {member.full_name}")
