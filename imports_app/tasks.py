@@ -51,7 +51,11 @@ def _run(job_id: int, *, dry_run: bool) -> None:
     else:
         job.status = ImportJobStatus.READY if dry_run else ImportJobStatus.DONE
     job.finished_at = timezone.now()
-    job.save(update_fields=["report", "rows_done", "status", "finished_at"])
+    fields = ["report", "rows_done", "status", "finished_at"]
+    if job.status == ImportJobStatus.DONE:
+        job.file.delete(save=False)  # written: the upload is no longer needed
+        fields.append("file")
+    job.save(update_fields=fields)
 
 
 class _ProgressWriter:
