@@ -112,3 +112,14 @@ def test_attendance_is_imported_from_the_session_page(tree, roster, admin_client
         reverse("admin:sessions_app_studysession_change", args=[study.pk])
     )
     assert "Nhập điểm danh từ tệp" in change_page.content.decode()
+
+
+def test_a_queued_import_shows_its_progress_and_refreshes_itself(tree, admin_client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+    response = upload(admin_client, "members_utf8.csv")
+
+    page = admin_client.get(response.url).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "Đã xử lý 0 dòng… Trang tự cập nhật." in page
+    assert ImportJob.objects.get().status == ImportJobStatus.CHECKING
