@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
 RUN_ENV := DEBUG=true
 PYTEST_ARGS ?=
 
-.PHONY: messages install run migrate seed admin test test-sqlite test-postgres lint format check-migrations bench clean
+.PHONY: messages install run migrate seed admin worker test test-sqlite test-postgres lint format check-migrations bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Runs queued imports when TASKS_BACKEND=database (otherwise imports run in the request).
+worker: migrate
+	$(RUN_ENV) $(BIN)/python manage.py db_worker
+
+# Imports a generated 100,000-member roster; needs a scratch PostgreSQL database.
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/studylog_bench
+bench: install
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/import_roster.py
 
 check-migrations: install
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

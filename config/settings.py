@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -30,8 +31,10 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "sessions_app",
     "reports_app",
+    "imports_app",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +174,18 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Long imports run as tasks: TASKS_BACKEND=database queues them for `manage.py db_worker`
+# (django-tasks-db); the default runs them at once, in the request (tests, development).
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if env_str("TASKS_BACKEND", "immediate") not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env_str("TASKS_BACKEND", "immediate")]}}
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 30) * 1024 * 1024
+# Uploads up to the import limit may be held in memory; larger ones go to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # the attendance checklist posts one field per member
 

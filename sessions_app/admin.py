@@ -18,6 +18,7 @@ from sessions_app.admin_base import (
     ScopedTabularInline,
     UnitSubtreeFilter,
 )
+from sessions_app.admin_io import RecordIOMixin, SessionAttendanceIOMixin
 from sessions_app.forms import (
     AttendanceChecklistForm,
     AttendanceForm,
@@ -55,7 +56,8 @@ def _adopt(obj, created):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdmin):
+class OrganisationAdmin(RecordIOMixin, ScopedAdmin):
+    io_kind = "organisations"
     form = OrganisationForm
     list_display = [
         "indented_name",
@@ -180,7 +182,8 @@ class SourceArticleAdmin(ReferenceDataAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ReferenceDataAdmin):
+class DocumentAdmin(RecordIOMixin, ReferenceDataAdmin):
+    io_kind = "documents"
     form = DocumentForm
     list_display = [
         "symbol",
@@ -235,7 +238,8 @@ class ExemptedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdmin):
+class MemberAdmin(RecordIOMixin, ScopedAdmin):
+    io_kind = "members"
     list_display = [
         "full_name",
         "code",
@@ -322,7 +326,7 @@ class MakeupFilter(admin.SimpleListFilter):
 
 
 @admin.register(StudySession)
-class StudySessionAdmin(ScopedAdmin):
+class StudySessionAdmin(SessionAttendanceIOMixin, ScopedAdmin):
     list_display = [
         "title",
         "held_on",
@@ -461,7 +465,9 @@ def _group_by_unit(rows):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedAdmin):
+class AttendanceAdmin(RecordIOMixin, ScopedAdmin):
+    io_kind = "attendance"
+    io_import = False  # rows need their session: import from the session page
     form = AttendanceForm
     list_display = ["member", "session", "status", "note", "recorded_by", "recorded_at"]
     list_select_related = ["member", "session", "recorded_by"]
@@ -491,7 +497,8 @@ class AttendanceAdmin(ScopedAdmin):
 
 
 @admin.register(WrittenReport)
-class WrittenReportAdmin(ScopedAdmin):
+class WrittenReportAdmin(RecordIOMixin, ScopedAdmin):
+    io_kind = "written_reports"
     list_display = [
         "member",
         "document_symbol",
@@ -577,7 +584,8 @@ class InspectionAdmin(ScopedAdmin):
 
 
 @admin.register(RemediationItem)
-class RemediationItemAdmin(ScopedAdmin):
+class RemediationItemAdmin(RecordIOMixin, ScopedAdmin):
+    io_kind = "remediations"
     list_display = ["description_short", "inspected_unit", "due_on", "resolved_on", "is_overdue"]
     list_select_related = ["inspection__inspected_unit"]
     list_filter = [UnitSubtreeFilter, OpenRemediationFilter, "due_on"]

@@ -46,6 +46,13 @@ class ScopedHistoryAdminMixin(SimpleHistoryAdmin):
         )
         return [deleted, *super().get_urls()]
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "has_view_history_permission": self.has_view_history_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
     def _require_visible(self, request, object_id):
         if not record_visible_to(self.model, request.user, object_id):
             raise Http404(f"Không tìm thấy {self.model._meta.verbose_name}.")

@@ -112,6 +112,7 @@ class ScopedAdmin(
     """
 
     form = AdminModelForm
+    change_list_template = "admin/sessions_app/scoped_change_list.html"
     show_full_result_count = False
     list_per_page = 50
 

@@ -25,6 +25,7 @@ from sessions_app.models import (
 from sessions_app.models.scoping import unit_in_scope
 from sessions_app.roles import group_name, role_group
 from sessions_app.selectors import members_required_at
+from sessions_app.text import fold
 
 
 @transaction.atomic
@@ -344,3 +345,90 @@ def _stale_edit_message(model, pk) -> str:
         "nội dung bạn vừa nhập vẫn còn bên dưới. Hãy mở lại bản ghi ở một thẻ khác để xem "
         "bản mới nhất, rồi nhập lại thay đổi của bạn."
     )
+
+
+BULK_BATCH_SIZE = 1000
+
+
+@transaction.atomic
+def members_import(
+    *,
+    creates: list[tuple[Member, datetime.date]],
+    updates: list[Member],
+    update_fields: list[str],
+    transfers: list[tuple[Member, MemberPlacement | None, datetime.date]],
+) -> None:
+    """Write a checked chunk of a roster import with bulk statements.
+
+    The same rules as member_create and member_transfer: a new member opens a placement;
+    a transfer ends the open placement on its date and opens one in the new cell (none
+    when the member leaves the system). bulk_create skips save(), so the search key is
+    filled here.
+    """
+    for member, _ in creates:
+        member.search_text = fold(f"{member.code} {member.card_number} {member.full_name}")
+    created = Member.objects.bulk_create([m for m, _ in creates], batch_size=BULK_BATCH_SIZE)
+    placements = [
+        MemberPlacement(member=member, unit_id=member.unit_id, started_on=placed_on)
+        for member, (_, placed_on) in zip(created, creates, strict=True)
+        if member.unit_id is not None  # a restored member who had already left
+    ]
+    for member in updates:
+        member.search_text = fold(f"{member.code} {member.card_number} {member.full_name}")
+    if updates:
+        Member.objects.bulk_update(
+            updates, [*update_fields, "search_text"], batch_size=BULK_BATCH_SIZE
+        )
+    closing = []
+    for member, current, on in transfers:
+        if current is not None:
+            current.ended_on = on
+            closing.append(current)
+        if member.unit_id is not None:
+            placements.append(MemberPlacement(member=member, unit_id=member.unit_id, started_on=on))
+    MemberPlacement.objects.bulk_update(closing, ["ended_on"], batch_size=BULK_BATCH_SIZE)
+    MemberPlacement.objects.bulk_create(placements, batch_size=BULK_BATCH_SIZE)
+
+
+@transaction.atomic
+def organisation_update(*, unit: Organisation, **fields) -> Organisation:
+    """Change a unit's own fields (not its place in the tree: see organisation_move)."""
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.full_clean(exclude=["path", "depth", "numchild"], validate_constraints=False)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def documents_import(
+    *, creates: list[Document], updates: list[Document], update_fields: list[str]
+) -> None:
+    """Write a checked chunk of documents; symbols are already parsed (Document.apply_symbol)."""
+    for document in [*creates, *updates]:
+        document.search_text = fold(f"{document.symbol} {document.title} {document.issuing_body}")
+    Document.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
+    if updates:
+        Document.objects.bulk_update(
+            updates, [*update_fields, "search_text"], batch_size=BULK_BATCH_SIZE
+        )
+
+
+@transaction.atomic
+def written_reports_import(
+    *, creates: list[WrittenReport], updates: list[WrittenReport], update_fields: list[str]
+) -> None:
+    """Write a checked chunk of written-report statuses."""
+    WrittenReport.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
+    if updates:
+        WrittenReport.objects.bulk_update(updates, update_fields, batch_size=BULK_BATCH_SIZE)
+
+
+@transaction.atomic
+def remediation_items_import(
+    *, creates: list[RemediationItem], updates: list[RemediationItem], update_fields: list[str]
+) -> None:
+    """Write a checked chunk of inspections' remediation items."""
+    RemediationItem.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
+    if updates:
+        RemediationItem.objects.bulk_update(updates, update_fields, batch_size=BULK_BATCH_SIZE)
