@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
 RUN_ENV := DEBUG=true
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2  # two workers: the machines here have two cores
 
 .PHONY: messages install run migrate seed admin worker test test-sqlite test-postgres lint format check-migrations bench clean
 
