@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
 RUN_ENV := DEBUG=true
 PYTEST_ARGS ?= -n 2  # two workers: the machines here have two cores
 
-.PHONY: messages install run migrate seed admin worker test test-sqlite test-postgres lint format check-migrations bench clean
+.PHONY: messages install run migrate seed admin static worker test test-sqlite test-postgres lint format check-migrations bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ seed: migrate
 admin: migrate
 	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
 
-run: seed admin
+static: install
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+
+run: seed admin static
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -117,9 +117,10 @@ class ScopedAdmin(
     list_per_page = 50
 
     def get_queryset(self, request):
-        queryset = visible(self.model, request.user)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
+        # Explicit ordering: annotated (grouped) querysets drop Meta.ordering, and the
+        # paginator and autocomplete need a stable order.
+        ordering = self.get_ordering(request) or self.model._meta.ordering or ["-pk"]
+        return visible(self.model, request.user).order_by(*ordering)
 
     def get_object(self, request, object_id, from_field=None):
         # Out of scope is the same as absent: 404, not a redirect that hints at existence.
