@@ -531,3 +531,40 @@ def consistency_issues(root: Organisation, limit: int = 200) -> dict[str, list]:
         "overlapping_placements": list(overlapping.order_by("member__full_name")[:limit]),
         "sites_over_expected": list(sites_over.order_by("-held_on")[:limit]),
     }
+
+
+# --- the records behind a figure (the admin lists the report links to) -----------------
+# Each Q reuses the rule its figure is counted with, so the list shows as many rows as the
+# figure (members required excepted: the figure counts member-sessions, the list members).
+
+
+def path_and_above(path: str) -> list[str]:
+    """A tree path and the paths of every unit above it."""
+    return [path[: n * STEPLEN] for n in range(1, len(path) // STEPLEN + 1)]
+
+
+def sessions_reaching_q(path: str) -> Q:
+    """For a StudySession: it reaches the unit (held for it, a unit above it, or beneath it)."""
+    reaching = SessionUnit.objects.filter(studysession=OuterRef("pk")).filter(
+        Q(organisation__path__in=path_and_above(path)) | Q(organisation__path__startswith=path)
+    )
+    return Q(Exists(reaching.order_by()))
+
+
+def attendance_placed_under_q(path: str) -> Q:
+    """For an Attendance: its member was placed under the unit on the session's date."""
+    placed = MemberPlacement.objects.filter(
+        member=OuterRef("member"),
+        unit__path__startswith=path,
+        started_on__lte=OuterRef("session__held_on"),
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("session__held_on")))
+    return Q(Exists(placed.order_by()))
+
+
+def members_required_q(path: str, filters: ReportFilters) -> Q:
+    """For a Member: required at a session of the period while placed under the unit."""
+    doc_id = filters.document.pk if filters.document else None
+    placements = MemberPlacement.objects.filter(
+        member=OuterRef("pk"), unit__path__startswith=path
+    ).filter(Exists(_sessions_requiring(filters, doc_id)))
+    return Q(Exists(placements.order_by()))

@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from reports_app import selectors as report_selectors
+from reports_app.admin_filters import ReportLinksMixin, RequiredMembersFilter
 from sessions_app import selectors, services
 from sessions_app.admin_access import ScopedUserAdmin
 from sessions_app.admin_base import (
@@ -56,8 +58,9 @@ def _adopt(obj, created):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RecordIOMixin, ScopedAdmin):
+class OrganisationAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     io_kind = "organisations"
+    report_unit_lookup = "path"
     form = OrganisationForm
     list_display = [
         "indented_name",
@@ -238,7 +241,7 @@ class ExemptedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(RecordIOMixin, ScopedAdmin):
+class MemberAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     io_kind = "members"
     list_display = [
         "full_name",
@@ -257,6 +260,7 @@ class MemberAdmin(RecordIOMixin, ScopedAdmin):
         "is_leader",
         "committee_role",
         ExemptedFilter,
+        RequiredMembersFilter,
         "gender",
         "joined_on",
     ]
@@ -274,6 +278,10 @@ class MemberAdmin(RecordIOMixin, ScopedAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else [ExemptionInline]
+
+    def report_unit_q(self, path):
+        # Members placed there before count too: the figures follow placements, not today's cell.
+        return Member.objects.all().scope_filter(path)
 
     @admin.display(description="chi bộ", ordering="unit__name")
     def unit_name(self, member):
@@ -326,7 +334,7 @@ class MakeupFilter(admin.SimpleListFilter):
 
 
 @admin.register(StudySession)
-class StudySessionAdmin(SessionAttendanceIOMixin, ScopedAdmin):
+class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin):
     list_display = [
         "title",
         "held_on",
@@ -365,6 +373,9 @@ class StudySessionAdmin(SessionAttendanceIOMixin, ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(**selectors.session_tally_annotations())
+
+    def report_unit_q(self, path):
+        return report_selectors.sessions_reaching_q(path)
 
     @admin.display(description="đã điểm danh", ordering="n_recorded")
     def recorded(self, session):
@@ -465,8 +476,9 @@ def _group_by_unit(rows):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(RecordIOMixin, ScopedAdmin):
+class AttendanceAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     io_kind = "attendance"
+    report_lookups = frozenset({"session__documents__id__exact", "session__makeup_of__isnull"})
     io_import = False  # rows need their session: import from the session page
     form = AttendanceForm
     list_display = ["member", "session", "status", "note", "recorded_by", "recorded_at"]
@@ -479,6 +491,9 @@ class AttendanceAdmin(RecordIOMixin, ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member", "session")
+
+    def report_unit_q(self, path):
+        return report_selectors.attendance_placed_under_q(path)
 
     def save_model(self, request, obj, form, change):
         _adopt(
@@ -497,8 +512,17 @@ class AttendanceAdmin(RecordIOMixin, ScopedAdmin):
 
 
 @admin.register(WrittenReport)
-class WrittenReportAdmin(RecordIOMixin, ScopedAdmin):
+class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     io_kind = "written_reports"
+    report_unit_lookup = "member__unit__path"
+    report_lookups = frozenset(
+        {
+            "document__report_required__exact",
+            "document__sessions__held_on__gte",
+            "document__sessions__held_on__lte",
+            "document__sessions__makeup_of__isnull",
+        }
+    )
     list_display = [
         "member",
         "document_symbol",
@@ -521,7 +545,8 @@ class WrittenReportAdmin(RecordIOMixin, ScopedAdmin):
 
 
 @admin.register(ActionProgramme)
-class ActionProgrammeAdmin(ScopedAdmin):
+class ActionProgrammeAdmin(ReportLinksMixin, ScopedAdmin):
+    report_unit_lookup = "unit__path"
     list_display = ["unit", "document_symbol", "symbol", "issued_on", "title"]
     list_select_related = ["unit", "document"]
     list_filter = [UnitSubtreeFilter, "issued_on"]
@@ -556,7 +581,8 @@ class OpenRemediationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedAdmin):
+class InspectionAdmin(ReportLinksMixin, ScopedAdmin):
+    report_unit_lookup = "inspected_unit__path"
     list_display = [
         "inspected_unit",
         "inspecting_unit",
@@ -584,8 +610,16 @@ class InspectionAdmin(ScopedAdmin):
 
 
 @admin.register(RemediationItem)
-class RemediationItemAdmin(RecordIOMixin, ScopedAdmin):
+class RemediationItemAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     io_kind = "remediations"
+    report_unit_lookup = "inspection__inspected_unit__path"
+    report_lookups = frozenset(
+        {
+            "inspection__documents__id__exact",
+            "inspection__started_on__gte",
+            "inspection__started_on__lte",
+        }
+    )
     list_display = ["description_short", "inspected_unit", "due_on", "resolved_on", "is_overdue"]
     list_select_related = ["inspection__inspected_unit"]
     list_filter = [UnitSubtreeFilter, OpenRemediationFilter, "due_on"]
