@@ -293,10 +293,16 @@ class SessionAttendanceIOMixin(ImportFlow):
             *super().get_urls(),
         ]
 
+    def has_attendance_permission(self, request, session) -> bool:
+        """Recording attendance at a visible session needs a writing role, not the session
+        itself: a cell records its members at the district's session it may not edit.
+        Which members it may record is the service's rule (its own subtree)."""
+        return self.has_change_permission(request)  # no obj: the role, not the record
+
     def _session_for(self, request, object_id: int, *, change: bool) -> StudySession:
         session = get_object_or_404(StudySession.objects.visible_to(request.user), pk=object_id)
         allowed = (
-            self.has_change_permission(request, session)
+            self.has_attendance_permission(request, session)
             if change
             else self.has_view_permission(request, session)
         )
