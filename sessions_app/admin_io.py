@@ -330,6 +330,7 @@ class SessionAttendanceIOMixin(ImportFlow):
         )
 
     def attendance_template_view(self, request, object_id: int, file_format: str):
+        self._session_for(request, object_id, change=False)  # another unit's session: 404
         return self.io_template(request, kind="attendance", file_format=file_format)
 
     def attendance_export_view(self, request, object_id: int, file_format: str):
