@@ -28,7 +28,9 @@ def importer_for(job: ImportJob):
     context = None
     if job.context_id is not None:
         context = StudySession.objects.filter(pk=job.context_id).first()
-    return IMPORTERS[job.kind](user=job.user, context=context)
+    importer = IMPORTERS[job.kind](user=job.user, context=context)
+    importer.source_name = job.original_name
+    return importer
 
 
 def _run(job_id: int, *, dry_run: bool) -> None:

@@ -44,6 +44,7 @@ from sessions_app.models import (
     StudySession,
     WrittenReport,
 )
+from sessions_app.models.scoping import user_scope_path
 
 
 def _adopt(obj, created):
@@ -417,7 +418,7 @@ class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin)
         session = self.get_object(request, object_id)
         if not self.has_view_permission(request, session):
             raise PermissionDenied
-        members = list(selectors.members_required_at(session))
+        members = list(selectors.members_required_at(session, within=user_scope_path(request.user)))
         existing = {
             a.member_id: (a.status, a.note)
             for a in session.attendances.only("member_id", "status", "note")
@@ -425,7 +426,7 @@ class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin)
         data = request.POST if request.method == "POST" else None
         form = AttendanceChecklistForm(data, members=members, existing=existing)
         if data is not None:
-            if not self.has_change_permission(request, session):
+            if not self.has_attendance_permission(request, session):
                 raise PermissionDenied
             if form.is_valid():
                 try:
@@ -458,7 +459,7 @@ class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin)
                 "session": session,
                 "form": form,
                 "groups": _group_by_unit(form.rows()),
-                "has_change_permission": self.has_change_permission(request, session),
+                "has_change_permission": self.has_attendance_permission(request, session),
                 "change_url": reverse("admin:sessions_app_studysession_change", args=[session.pk]),
             },
         )

@@ -3,7 +3,8 @@
 from functools import reduce
 from operator import or_
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.db.models import Q
 from django.http import Http404
 
@@ -11,7 +12,7 @@ from sessions_app.admin_access import OptimisticLockAdminMixin, ScopedHistoryAdm
 from sessions_app.choices import StaffRole
 from sessions_app.forms import AdminModelForm
 from sessions_app.models import Organisation
-from sessions_app.models.scoping import ScopedQuerySet, user_scope_path
+from sessions_app.models.scoping import ScopedQuerySet, record_editable_by, user_scope_path
 from sessions_app.text import fold
 
 
@@ -79,8 +80,28 @@ class ScopedChoicesMixin:
         return related_admin.get_ordering(request)
 
 
+def may_edit(request, obj) -> bool:
+    """The role may write and the record is the user's to change (not merely visible).
+
+    Asked several times per page, so the answer is kept on the request.
+    """
+    if not may_write(request):
+        return False
+    if obj is None or obj.pk is None:
+        return True
+    answers = request.__dict__.setdefault("_editable_records", {})
+    key = (type(obj)._meta.label, obj.pk)
+    if key not in answers:
+        answers[key] = record_editable_by(request.user, obj)
+    return answers[key]
+
+
 class RolePermissionsMixin:
-    """View for every staff member with a unit; write unless the role is manager."""
+    """View for every staff member with a unit; write unless the role is manager.
+
+    Changing and deleting one record also needs it to be the user's (models.scoping's
+    edit rule): a cell sees the district's session it attends but does not edit it.
+    """
 
     def has_module_permission(self, request):
         return may_view(request) or super().has_module_permission(request)
@@ -92,10 +113,30 @@ class RolePermissionsMixin:
         return may_write(request)
 
     def has_change_permission(self, request, obj=None):
-        return may_write(request)
+        return may_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return may_write(request)
+        return may_edit(request, obj)
+
+
+@admin.action(permissions=["delete"], description=delete_selected.short_description)
+def delete_selected_editable(modeladmin, request, queryset):
+    """Django's delete-selected, refused when any selected record is not the user's to change.
+
+    The rows come from the scoped changelist already; a session a cell merely attends is
+    visible there but must not be deleted from it. Deleting goes through the ORM's
+    collector, so django-simple-history writes a deletion record for each row.
+    """
+    editable = queryset.editable_by(request.user) if isinstance(queryset, ScopedQuerySet) else None
+    if editable is not None and editable.count() != queryset.count():
+        modeladmin.message_user(
+            request,
+            "Không xóa được: trong các bản ghi đã chọn có bản ghi không thuộc quyền sửa của "
+            "bạn (do đơn vị cấp trên tạo). Hãy bỏ chọn các bản ghi đó.",
+            messages.ERROR,
+        )
+        return None
+    return delete_selected(modeladmin, request, queryset)
 
 
 class ScopedAdmin(
@@ -121,6 +162,16 @@ class ScopedAdmin(
         # paginator and autocomplete need a stable order.
         ordering = self.get_ordering(request) or self.model._meta.ordering or ["-pk"]
         return visible(self.model, request.user).order_by(*ordering)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = (
+                delete_selected_editable,
+                "delete_selected",
+                actions["delete_selected"][2],
+            )
+        return actions
 
     def get_object(self, request, object_id, from_field=None):
         # Out of scope is the same as absent: 404, not a redirect that hints at existence.

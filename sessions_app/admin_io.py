@@ -293,10 +293,16 @@ class SessionAttendanceIOMixin(ImportFlow):
             *super().get_urls(),
         ]
 
+    def has_attendance_permission(self, request, session) -> bool:
+        """Recording attendance at a visible session needs a writing role, not the session
+        itself: a cell records its members at the district's session it may not edit.
+        Which members it may record is the service's rule (its own subtree)."""
+        return self.has_change_permission(request)  # no obj: the role, not the record
+
     def _session_for(self, request, object_id: int, *, change: bool) -> StudySession:
         session = get_object_or_404(StudySession.objects.visible_to(request.user), pk=object_id)
         allowed = (
-            self.has_change_permission(request, session)
+            self.has_attendance_permission(request, session)
             if change
             else self.has_view_permission(request, session)
         )
@@ -324,6 +330,7 @@ class SessionAttendanceIOMixin(ImportFlow):
         )
 
     def attendance_template_view(self, request, object_id: int, file_format: str):
+        self._session_for(request, object_id, change=False)  # another unit's session: 404
         return self.io_template(request, kind="attendance", file_format=file_format)
 
     def attendance_export_view(self, request, object_id: int, file_format: str):

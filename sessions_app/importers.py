@@ -167,6 +167,7 @@ class MemberImporter(Importer):
             updates=plan.updates,
             update_fields=plan.update_fields,
             transfers=plan.transfers,
+            **self.audit,
         )
 
     def _fields_in_file(self, rows: list[Row]) -> list[str]:
@@ -451,7 +452,9 @@ class OrganisationImporter(Importer):
             parent = Organisation.objects.get(code=parent_code) if parent_code else None
             unit = existing.get(values["code"])
             if unit is None:
-                services.organisation_create(parent=parent, code=values["code"], **fields)
+                services.organisation_create(
+                    parent=parent, code=values["code"], **fields, **self.audit
+                )
                 continue
             changed = changes.get(unit.code, [])
             if "parent" in changed:
@@ -459,10 +462,12 @@ class OrganisationImporter(Importer):
                     raise ValidationError(
                         f"Không chuyển được đơn vị “{unit.code}” thành đơn vị cấp cao nhất."
                     )
-                unit = services.organisation_move(unit=unit, new_parent=parent)
+                unit = services.organisation_move(unit=unit, new_parent=parent, **self.audit)
             updated = [name for name in changed if name != "parent"]
             if updated:
-                services.organisation_update(unit=unit, **{n: fields[n] for n in updated})
+                services.organisation_update(
+                    unit=unit, **{n: fields[n] for n in updated}, **self.audit
+                )
 
 
 # --- documents -------------------------------------------------------------------------
@@ -548,7 +553,10 @@ class DocumentImporter(Importer):
 
     def write(self, plan: DocumentPlan) -> None:
         services.documents_import(
-            creates=plan.creates, updates=plan.updates, update_fields=plan.update_fields
+            creates=plan.creates,
+            updates=plan.updates,
+            update_fields=plan.update_fields,
+            **self.audit,
         )
 
 
@@ -648,7 +656,7 @@ class AttendanceImporter(Importer):
     def write(self, plan: AttendancePlan) -> None:
         if plan.statuses:
             services.attendance_record_roster(
-                session=self.context, statuses=plan.statuses, notes=plan.notes, by=self.user
+                session=self.context, statuses=plan.statuses, notes=plan.notes, **self.audit
             )
 
 
@@ -787,7 +795,10 @@ class WrittenReportImporter(Importer):
 
     def write(self, plan: ReportPlan) -> None:
         services.written_reports_import(
-            creates=plan.creates, updates=plan.updates, update_fields=plan.update_fields
+            creates=plan.creates,
+            updates=plan.updates,
+            update_fields=plan.update_fields,
+            **self.audit,
         )
 
 
@@ -916,7 +927,10 @@ class RemediationImporter(Importer):
 
     def write(self, plan: RemediationPlan) -> None:
         services.remediation_items_import(
-            creates=plan.creates, updates=plan.updates, update_fields=plan.update_fields
+            creates=plan.creates,
+            updates=plan.updates,
+            update_fields=plan.update_fields,
+            **self.audit,
         )
 
 

@@ -385,10 +385,21 @@ class Importer:
     kind: str = ""
     title: str = ""
     columns: list[Column] = []
+    source_name: str = ""  # the uploaded file's name, for the audit trail
 
     def __init__(self, *, user, context=None):
         self.user = user
         self.context = context
+
+    @property
+    def change_reason(self) -> str:
+        """What the history of every record this import writes says about why it changed."""
+        return f"Nhập từ tệp {self.source_name}" if self.source_name else "Nhập từ tệp"
+
+    @property
+    def audit(self) -> dict:
+        """Keyword arguments for the services: who writes, and why."""
+        return {"by": self.user, "reason": self.change_reason}
 
     @classmethod
     def headers(cls) -> list[str]:

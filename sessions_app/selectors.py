@@ -40,22 +40,36 @@ def members_in_units_on(paths: list[str], day: datetime.date) -> QuerySet[Member
     )
 
 
-def members_required_at(session: StudySession) -> QuerySet[Member]:
+def narrow_paths(paths: list[str], within: str | None) -> list[str]:
+    """The parts of these subtrees that lie inside the subtree `within` (None: all of them)."""
+    if within is None or within == "":
+        return paths
+    narrowed = set()
+    for path in paths:
+        if path.startswith(within):
+            narrowed.add(path)
+        elif within.startswith(path):
+            narrowed.add(within)
+    return sorted(narrowed)
+
+
+def members_required_at(session: StudySession, *, within: str | None = None) -> QuerySet[Member]:
     """The members a session had to reach.
 
     Those active and not exempted in its participating units on its date; for a
     key-cadre session only leaders and committee members; for a make-up session the
-    members who missed the original session.
+    members who missed the original session. `within` (a tree path) keeps those placed
+    in that subtree on the day: a cell records its own members at a district's session.
     """
     if session.makeup_of_id:
         missed = Attendance.objects.filter(session_id=session.makeup_of_id).exclude(
             status__in=AttendanceStatus.attended_values()
         )
         paths = list(session.makeup_of.participating_units.values_list("path", flat=True))
-        members = members_in_units_on(paths, session.makeup_of.held_on)
+        members = members_in_units_on(narrow_paths(paths, within), session.makeup_of.held_on)
         return members.filter(pk__in=missed.values("member_id")).order_by("full_name", "code")
     paths = list(session.participating_units.values_list("path", flat=True))
-    members = members_in_units_on(paths, session.held_on)
+    members = members_in_units_on(narrow_paths(paths, within), session.held_on)
     if session.audience == Audience.KEY_CADRES:
         members = members.filter(Q(is_leader=True) | ~Q(committee_role=""))
     return members.order_by("unit_name_on_day", "full_name", "code")

@@ -22,16 +22,18 @@ from sessions_app.models import (
     StudySession,
     WrittenReport,
 )
-from sessions_app.models.scoping import unit_in_scope
+from sessions_app.models.scoping import unit_in_scope, user_scope_path
 from sessions_app.roles import group_name, role_group
 from sessions_app.selectors import members_required_at
 from sessions_app.text import fold
 
 
 @transaction.atomic
-def organisation_create(*, parent: Organisation | None, **fields) -> Organisation:
+def organisation_create(
+    *, parent: Organisation | None, by=None, reason: str = "", **fields
+) -> Organisation:
     """Add a unit under its parent (or as a root) so its tree path is set."""
-    unit = Organisation(**fields)
+    unit = audit.attribute(Organisation(**fields), by=by, reason=reason)
     unit.full_clean(exclude=["path", "depth", "numchild"], validate_constraints=False)
     if parent is None:
         return Organisation.objects.add_root(instance=unit)
@@ -39,8 +41,10 @@ def organisation_create(*, parent: Organisation | None, **fields) -> Organisatio
 
 
 @transaction.atomic
-def organisation_move(*, unit: Organisation, new_parent: Organisation) -> Organisation:
-    """Move a unit and its whole subtree under another parent."""
+def organisation_move(
+    *, unit: Organisation, new_parent: Organisation, by=None, reason: str = ""
+) -> Organisation:
+    """Move a unit and its whole subtree under another parent (its history records the move)."""
     unit.refresh_from_db()
     new_parent.refresh_from_db()
     if new_parent.path.startswith(unit.path):
@@ -49,6 +53,7 @@ def organisation_move(*, unit: Organisation, new_parent: Organisation) -> Organi
         )
     Organisation.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
+    audit.record_state(unit, by=by, reason=reason)
     return unit
 
 
@@ -120,23 +125,41 @@ def document_prepare(*, document: Document, symbol: str) -> Document:
     return document
 
 
-def _check_attendance_members(session: StudySession, member_ids: set[int]) -> None:
-    required = set(
-        members_required_at(session).filter(pk__in=member_ids).values_list("pk", flat=True)
+def _member_names(member_ids: set[int]) -> str:
+    return ", ".join(
+        str(m) for m in Member.objects.filter(pk__in=member_ids).order_by("full_name")[:5]
     )
-    outsiders = member_ids - required
+
+
+def _check_attendance_members(session: StudySession, member_ids: set[int], by=None) -> None:
+    """Every member must be required at the session, and (when `by` is a user) placed in
+    that user's subtree on the day: a cell never records a neighbouring cell's members."""
+    scope = user_scope_path(by) if by is not None else ""
+    if scope is None:
+        raise ValidationError({"member": "Tài khoản của bạn chưa được gắn với đơn vị nào."})
+    required = members_required_at(session).filter(pk__in=member_ids)
+    outsiders = member_ids - set(required.values_list("pk", flat=True))
     if outsiders:
-        names = ", ".join(
-            str(m) for m in Member.objects.filter(pk__in=outsiders).order_by("full_name")[:5]
-        )
         raise ValidationError(
             {
                 "member": (
                     "Đảng viên không thuộc các đơn vị tham gia hội nghị vào ngày "
-                    f"{session.held_on:%d/%m/%Y}: {names}."
+                    f"{session.held_on:%d/%m/%Y}: {_member_names(outsiders)}."
                 )
             }
         )
+    if scope:
+        own = members_required_at(session, within=scope).filter(pk__in=member_ids)
+        others = member_ids - set(own.values_list("pk", flat=True))
+        if others:
+            raise ValidationError(
+                {
+                    "member": (
+                        "Chỉ được điểm danh đảng viên thuộc đơn vị của bạn; không được ghi cho: "
+                        f"{_member_names(others)}."
+                    )
+                }
+            )
 
 
 @transaction.atomic
@@ -144,7 +167,7 @@ def attendance_record(
     *, session: StudySession, member: Member, status: str, by=None, note: str = ""
 ) -> Attendance:
     """Record one member's attendance; the member must be required at the session."""
-    _check_attendance_members(session, {member.pk})
+    _check_attendance_members(session, {member.pk}, by)
     attendance, _ = Attendance.objects.update_or_create(
         session=session, member=member, defaults={"status": status, "note": note, "recorded_by": by}
     )
@@ -158,6 +181,7 @@ def attendance_record_roster(
     statuses: Mapping[int, str],
     notes: Mapping[int, str] | None = None,
     by=None,
+    reason: str = "",
 ) -> dict[str, int]:
     """Record a whole roster checklist at once: one status per member id.
 
@@ -170,7 +194,7 @@ def attendance_record_roster(
         raise ValidationError(
             {"status": f"Trạng thái điểm danh không hợp lệ: {', '.join(invalid)}."}
         )
-    _check_attendance_members(session, set(statuses))
+    _check_attendance_members(session, set(statuses), by)
     existing = {a.member_id: a for a in session.attendances.select_for_update()}
     now = timezone.now()
     to_create, to_update = [], []
@@ -192,9 +216,13 @@ def attendance_record_roster(
             row.status, row.note, row.recorded_by, row.recorded_at = status, note, by, now
             to_update.append(row)
     # Bulk writes send no signals: write their audit trail explicitly.
-    audit.bulk_create_audited(to_create, by=by, batch_size=500)
+    audit.bulk_create_audited(to_create, by=by, reason=reason, batch_size=500)
     audit.bulk_update_audited(
-        to_update, ["status", "note", "recorded_by", "recorded_at"], by=by, batch_size=500
+        to_update,
+        ["status", "note", "recorded_by", "recorded_at"],
+        by=by,
+        reason=reason,
+        batch_size=500,
     )
     return {
         "created": len(to_create),
@@ -357,17 +385,21 @@ def members_import(
     updates: list[Member],
     update_fields: list[str],
     transfers: list[tuple[Member, MemberPlacement | None, datetime.date]],
+    by=None,
+    reason: str = "",
 ) -> None:
     """Write a checked chunk of a roster import with bulk statements.
 
     The same rules as member_create and member_transfer: a new member opens a placement;
     a transfer ends the open placement on its date and opens one in the new cell (none
     when the member leaves the system). bulk_create skips save(), so the search key is
-    filled here.
+    filled here; bulk writes send no signals, so their history is written here too, in
+    the importing user's name.
     """
+    audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
     for member, _ in creates:
         member.search_text = fold(f"{member.code} {member.card_number} {member.full_name}")
-    created = Member.objects.bulk_create([m for m, _ in creates], batch_size=BULK_BATCH_SIZE)
+    created = audit.bulk_create_audited([m for m, _ in creates], **audited)
     placements = [
         MemberPlacement(member=member, unit_id=member.unit_id, started_on=placed_on)
         for member, (_, placed_on) in zip(created, creates, strict=True)
@@ -375,10 +407,7 @@ def members_import(
     ]
     for member in updates:
         member.search_text = fold(f"{member.code} {member.card_number} {member.full_name}")
-    if updates:
-        Member.objects.bulk_update(
-            updates, [*update_fields, "search_text"], batch_size=BULK_BATCH_SIZE
-        )
+    audit.bulk_update_audited(updates, [*update_fields, "search_text"], **audited)
     closing = []
     for member, current, on in transfers:
         if current is not None:
@@ -386,13 +415,14 @@ def members_import(
             closing.append(current)
         if member.unit_id is not None:
             placements.append(MemberPlacement(member=member, unit_id=member.unit_id, started_on=on))
-    MemberPlacement.objects.bulk_update(closing, ["ended_on"], batch_size=BULK_BATCH_SIZE)
-    MemberPlacement.objects.bulk_create(placements, batch_size=BULK_BATCH_SIZE)
+    audit.bulk_update_audited(closing, ["ended_on"], **audited)
+    audit.bulk_create_audited(placements, **audited)
 
 
 @transaction.atomic
-def organisation_update(*, unit: Organisation, **fields) -> Organisation:
+def organisation_update(*, unit: Organisation, by=None, reason: str = "", **fields) -> Organisation:
     """Change a unit's own fields (not its place in the tree: see organisation_move)."""
+    audit.attribute(unit, by=by, reason=reason)
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean(exclude=["path", "depth", "numchild"], validate_constraints=False)
@@ -402,33 +432,46 @@ def organisation_update(*, unit: Organisation, **fields) -> Organisation:
 
 @transaction.atomic
 def documents_import(
-    *, creates: list[Document], updates: list[Document], update_fields: list[str]
+    *,
+    creates: list[Document],
+    updates: list[Document],
+    update_fields: list[str],
+    by=None,
+    reason: str = "",
 ) -> None:
     """Write a checked chunk of documents; symbols are already parsed (Document.apply_symbol)."""
+    audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
     for document in [*creates, *updates]:
         document.search_text = fold(f"{document.symbol} {document.title} {document.issuing_body}")
-    Document.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
-    if updates:
-        Document.objects.bulk_update(
-            updates, [*update_fields, "search_text"], batch_size=BULK_BATCH_SIZE
-        )
+    audit.bulk_create_audited(creates, **audited)
+    audit.bulk_update_audited(updates, [*update_fields, "search_text"], **audited)
 
 
 @transaction.atomic
 def written_reports_import(
-    *, creates: list[WrittenReport], updates: list[WrittenReport], update_fields: list[str]
+    *,
+    creates: list[WrittenReport],
+    updates: list[WrittenReport],
+    update_fields: list[str],
+    by=None,
+    reason: str = "",
 ) -> None:
     """Write a checked chunk of written-report statuses."""
-    WrittenReport.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
-    if updates:
-        WrittenReport.objects.bulk_update(updates, update_fields, batch_size=BULK_BATCH_SIZE)
+    audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
+    audit.bulk_create_audited(creates, **audited)
+    audit.bulk_update_audited(updates, update_fields, **audited)
 
 
 @transaction.atomic
 def remediation_items_import(
-    *, creates: list[RemediationItem], updates: list[RemediationItem], update_fields: list[str]
+    *,
+    creates: list[RemediationItem],
+    updates: list[RemediationItem],
+    update_fields: list[str],
+    by=None,
+    reason: str = "",
 ) -> None:
     """Write a checked chunk of inspections' remediation items."""
-    RemediationItem.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
-    if updates:
-        RemediationItem.objects.bulk_update(updates, update_fields, batch_size=BULK_BATCH_SIZE)
+    audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
+    audit.bulk_create_audited(creates, **audited)
+    audit.bulk_update_audited(updates, update_fields, **audited)

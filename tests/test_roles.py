@@ -322,3 +322,238 @@ def test_a_unit_admin_cannot_make_anyone_superuser(client, diana, alice):
     client.force_login(diana)
     page = client.get(reverse("admin:auth_user_change", args=[alice.pk])).content.decode()
     assert 'name="is_superuser"' not in page
+
+
+# --- Import, export and the other pages each admin adds: discovered from its URLs ----------
+
+# Pages the walk above covers already (Django's own and the history pages).
+COVERED = {"changelist", "add", "change", "delete", "history", "simple_history", "deleted"}
+
+
+def _extra_admin_urls():
+    """(model, url name, its route's parameters) for every page an admin adds to Django's."""
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        if model in SUPERUSER_ONLY:
+            continue
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for pattern in model_admin.get_urls():
+            name = pattern.name or ""
+            if not name.startswith(prefix) or name.removeprefix(prefix) in COVERED:
+                continue
+            found.append((model, name, tuple(pattern.pattern.converters)))
+    return found
+
+
+EXTRA_ADMIN_URLS = _extra_admin_urls()
+
+
+def _spreadsheet_text(response) -> str:
+    """What a page or download says: XLSX cells read back, CSV and HTML decoded."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            " ".join(str(v) for v in row if v is not None)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return content.decode("utf-8", errors="replace")
+
+
+def _markers(record) -> set[str]:
+    """Texts only this record (and what it belongs to) would put on a page or in a file."""
+    texts = {str(record)}
+    for owner in (record, getattr(record, "member", None)):
+        for name in ("full_name", "code", "title", "description", "note", "name"):
+            value = getattr(owner, name, "") if owner is not None else ""
+            if isinstance(value, str) and len(value) >= 4:
+                texts.add(value)
+    return texts - _EXAMPLES
+
+
+def _examples() -> set[str]:
+    from sessions_app.importers import IMPORTERS
+
+    return {str(c.example) for importer in IMPORTERS.values() for c in importer.columns}
+
+
+# Import pages show an example row; a sample sharing its wording proves nothing either way.
+_EXAMPLES = _examples()
+
+
+def _extra_url(name, params, record, job_owner, file_format="csv"):
+    from imports_app.models import ImportJob
+
+    kwargs = {}
+    for param in params:
+        if param in {"object_id", "id"}:
+            kwargs[param] = record.pk
+        elif param == "file_format":
+            kwargs[param] = file_format
+        elif param == "job_id":
+            kind = "attendance" if "attendance" in name else "members"
+            kwargs[param] = ImportJob.objects.create(
+                user=job_owner, kind=kind, original_name="tep-rieng.csv"
+            ).pk
+        else:
+            pytest.fail(f"Teach {__name__}._extra_url the URL parameter “{param}” of {name}.")
+    return reverse(f"admin:{name}", kwargs=kwargs)
+
+
+def _extra_cases():
+    cases = []
+    for model, name, params in EXTRA_ADMIN_URLS:
+        formats = ["csv", "xlsx"] if "file_format" in params else ["csv"]
+        cases += [pytest.param(model, name, params, f, id=f"{name}-{f}") for f in formats]
+    return cases
+
+
+def test_the_walk_finds_every_import_and_export_page():
+    names = {name for _, name, _ in EXTRA_ADMIN_URLS}
+    for kind in ("organisation", "member", "document", "writtenreport", "remediationitem"):
+        assert {
+            f"sessions_app_{kind}_import",
+            f"sessions_app_{kind}_import_template",
+            f"sessions_app_{kind}_import_job",
+            f"sessions_app_{kind}_export",
+        } <= names
+    assert {
+        "sessions_app_attendance_export",
+        "sessions_app_studysession_attendance",
+        "sessions_app_studysession_attendance_import",
+        "sessions_app_studysession_attendance_job",
+        "sessions_app_studysession_attendance_export",
+    } <= names
+
+
+@pytest.mark.parametrize("model,name,params,file_format", _extra_cases())
+def test_every_import_and_export_page_gives_insiders_the_record_and_outsiders_nothing(
+    client, diana, charlie, erik, tree, model, name, params, file_format
+):
+    record = _sample(model, tree)
+    markers = _markers(record)
+    if model is StudySession:  # its attendance list is what these pages carry
+        markers |= _markers(
+            Attendance.objects.create(session=record, member=_member(tree["cell_a1"]))
+        ) - {str(Attendance.objects.get(session=record))}
+
+    client.force_login(diana)
+    inside = client.get(_extra_url(name, params, record, diana, file_format))
+    imports_closed = not getattr(admin.site._registry[model], "io_import", True)
+    if imports_closed and name.endswith(("_import", "_import_job")):
+        assert inside.status_code == 403  # rows need a session: imported from its page
+        return
+    assert inside.status_code == 200
+    if "export" in name or name.endswith("_attendance"):
+        assert any(m in _spreadsheet_text(inside) for m in markers), name
+
+    if model in SHARED:
+        return
+    for outsider in (charlie, erik):
+        client.force_login(outsider)
+        response = client.get(_extra_url(name, params, record, diana, file_format))
+        assert response.status_code in (200, 403, 404), response.status_code
+        text = _spreadsheet_text(response)
+        assert not [m for m in markers if m in text], (outsider, name)
+        if {"object_id", "id", "job_id"} & set(params):
+            assert response.status_code in (403, 404)
+
+
+IMPORT_PAGES = [
+    (model, name, params)
+    for model, name, params in EXTRA_ADMIN_URLS
+    if name.endswith("_import") and "file_format" not in params
+]
+
+
+@pytest.mark.parametrize(
+    "model,name,params", IMPORT_PAGES, ids=[name for _, name, _ in IMPORT_PAGES]
+)
+def test_a_manager_can_neither_open_nor_post_an_import(client, bob, tree, model, name, params):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports_app.models import ImportJob
+
+    record = _sample(model, tree)
+    url = _extra_url(name, params, record, bob)
+    client.force_login(bob)
+    assert client.get(url).status_code == 403
+    upload = SimpleUploadedFile("a.csv", "Mã đảng viên,Họ và tên\nA001,Tên mới\n".encode())
+    assert client.post(url, {"file": upload}).status_code == 403
+    assert not ImportJob.objects.exists()
+
+
+# --- Report pages: every URL of reports_app, discovered from its URLconf ------------------
+
+
+def _report_urls():
+    from reports_app import urls as report_urls
+
+    return [
+        (pattern.name, tuple(pattern.pattern.converters))
+        for pattern in report_urls.urlpatterns
+        if pattern.name != "index"
+    ]
+
+
+REPORT_URLS = _report_urls()
+
+
+def test_the_report_walk_finds_every_report_page():
+    assert {name for name, _ in REPORT_URLS} == {
+        "unit",
+        "matrix",
+        "print",
+        "checks",
+        "export_csv",
+        "export_xlsx",
+    }
+    assert all(params == ("pk",) for _, params in REPORT_URLS)
+
+
+def _report_url(name, unit):
+    return reverse(f"reports_app:{name}", kwargs={"pk": unit.pk})
+
+
+@pytest.mark.parametrize("name", [name for name, _ in REPORT_URLS])
+def test_every_report_page_of_a_unit_is_the_subtrees_alone(
+    client, alice, bob, charlie, erik, tree, roster, name
+):
+    # The commune's report lists its cells by name: what an outsider must never read.
+    cell_a2 = tree["cell_a2"]
+    client.force_login(bob)
+    page = client.get(_report_url(name, tree["commune_a"]))
+    assert page.status_code == 200
+    assert cell_a2.name in _spreadsheet_text(page) or name in {"checks", "matrix"}  # no data yet
+
+    for outsider, unit in (
+        (charlie, tree["district_a"]),
+        (erik, tree["district_a"]),
+        (charlie, cell_a2),
+        (alice, cell_a2),  # the sibling cell inside the same commune
+        (alice, tree["commune_a"]),  # above her own cell
+    ):
+        client.force_login(outsider)
+        response = client.get(_report_url(name, unit))
+        assert response.status_code == 404, (outsider, name, unit)
+        assert unit.name not in response.content.decode(errors="replace")
+
+
+def test_the_report_home_never_opens_another_units_report(client, charlie, tree):
+    client.force_login(charlie)
+    response = client.get(reverse("reports_app:index"), follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert tree["cell_b1"].name in text and tree["district_a"].name not in text
+
+
+def test_a_manager_cannot_write_through_report_urls(client, bob, tree):
+    client.force_login(bob)
+    for name, _ in REPORT_URLS:
+        response = client.post(_report_url(name, tree["district_a"]), {"target": "0"})
+        assert response.status_code in (403, 405), name

@@ -34,6 +34,27 @@ class ScopedQuerySet(models.QuerySet):
         """Rows in the subtree whose root has this tree path."""
         return self.filter(self.scope_filter(path))
 
+    def edit_filter(self, path: str) -> Q:
+        """Which of the visible rows the user may change: by default all of them.
+
+        A model whose rows are also shown to units that merely take part (a district's
+        session to the cells that attend it) narrows this to the owning unit's subtree.
+        """
+        return self.scope_filter(path)
+
+    def editable_by(self, user):
+        """The rows a user may change, delete or bulk-act on (their role permitting)."""
+        path = user_scope_path(user)
+        if path is None:
+            return self.none()
+        if path == "":
+            return self
+        return self.filter(self.edit_filter(path))
+
+    @classmethod
+    def edits_narrower_than_views(cls) -> bool:
+        return cls.edit_filter is not ScopedQuerySet.edit_filter
+
 
 def path_q(lookup: str, path: str) -> Q:
     """Q for a materialised-path prefix: the unit itself and every unit beneath it."""
@@ -58,6 +79,18 @@ def get_object_visible_or_404(model, user, pk):
         return scoped_queryset(model, user).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(f"Không tìm thấy {model._meta.verbose_name}.") from exc
+
+
+def record_editable_by(user, obj) -> bool:
+    """Whether a user may change (or delete) a record they can see: the single-object rule.
+
+    The rule itself is the queryset's edit_filter; this asks it about one row, and only
+    for models where changing is narrower than seeing (no query otherwise).
+    """
+    queryset = type(obj)._default_manager.all()
+    if not isinstance(queryset, ScopedQuerySet) or not queryset.edits_narrower_than_views():
+        return user_scope_path(user) is not None
+    return queryset.editable_by(user).filter(pk=obj.pk).exists()
 
 
 def unit_in_scope(user, unit) -> bool:

@@ -16,6 +16,11 @@ class StudySessionQuerySet(ScopedQuerySet):
         )
         return path_q("organiser__path", path) | Q(Exists(participating))
 
+    def edit_filter(self, path):
+        # Cells taking part in a district's session see it and record their own members'
+        # attendance; the session itself belongs to the organiser's subtree.
+        return path_q("organiser__path", path)
+
 
 class StudySession(VersionedModel):
     """A study conference (hội nghị học tập, quán triệt) on one or more documents."""
