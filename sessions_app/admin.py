@@ -640,6 +640,14 @@ class RemediationItemAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     def is_overdue(self, item):
         return item.is_overdue(timezone.localdate())
 
+    def save_model(self, request, obj, form, change):
+        if change and obj.resolved_on and "resolved_on" in form.changed_data:
+            services.remediation_resolve(
+                item=obj, resolved_on=obj.resolved_on, resolution=obj.resolution
+            )
+            return
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ReportedFact)
 class ReportedFactAdmin(ScopedAdmin):

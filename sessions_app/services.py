@@ -300,11 +300,10 @@ def remediation_resolve(
     """Close a remediation item with what was done."""
     if not resolution.strip():
         raise ValidationError({"resolution": "Phải ghi kết quả khắc phục."})
-    if resolved_on < item.inspection.started_on:
-        raise ValidationError({"resolved_on": "Ngày khắc phục không được trước ngày kiểm tra."})
     item.resolved_on = resolved_on
     item.resolution = resolution
-    item.save(update_fields=["resolved_on", "resolution"])
+    item.full_clean()
+    item.save()
     return item
 
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -12,6 +13,11 @@ from sessions_app.models.scoping import ScopedQuerySet, path_q
 class InspectionQuerySet(ScopedQuerySet):
     def scope_filter(self, path):
         return path_q("inspected_unit__path", path) | path_q("inspecting_unit__path", path)
+
+    def edit_filter(self, path):
+        # The inspected unit reads its inspection; the conclusion belongs to the committee
+        # that inspected. (The inspected unit closes remediation items on their own page.)
+        return path_q("inspecting_unit__path", path)
 
 
 class Inspection(VersionedModel):
@@ -125,6 +131,13 @@ class RemediationItem(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def clean(self):
+        inspection = self.inspection if self.inspection_id else None
+        if self.resolved_on and inspection and self.resolved_on < inspection.started_on:
+            raise ValidationError(
+                {"resolved_on": "Ngày khắc phục xong không được trước ngày kiểm tra."}
+            )
 
     def is_overdue(self, today: datetime.date) -> bool:
         """Open past its due date: the report flags it."""

@@ -1,0 +1,91 @@
+"""An inspection belongs to the committee that inspected; the inspected unit reads it and
+closes its remediation items, but cannot rewrite the conclusion."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from sessions_app.models import Inspection, RemediationItem
+from sessions_app.models.scoping import record_editable_by
+from tests.admin_forms import page_form_data
+
+
+@pytest.fixture
+def district_inspection(tree):
+    """Huyện A inspects Chi bộ thôn 1 (Alice's cell) and asks for one remediation."""
+    inspection = Inspection.objects.create(
+        inspecting_unit=tree["district_a"],
+        inspected_unit=tree["cell_a1"],
+        started_on=datetime.date(2024, 3, 1),
+        conclusion="Chi bộ chưa xây dựng kế hoạch hành động",
+    )
+    RemediationItem.objects.create(
+        inspection=inspection, description="Xây dựng kế hoạch", due_on=datetime.date(2024, 6, 30)
+    )
+    return inspection
+
+
+def _change(model, obj):
+    return reverse(f"admin:sessions_app_{model._meta.model_name}_change", args=[obj.pk])
+
+
+def test_the_inspected_cell_reads_its_inspection_but_cannot_rewrite_it(
+    client, alice, diana, district_inspection
+):
+    assert not record_editable_by(alice, district_inspection)
+    assert record_editable_by(diana, district_inspection)
+    client.force_login(alice)
+    page = client.get(_change(Inspection, district_inspection))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+
+    posted = client.post(_change(Inspection, district_inspection), {"conclusion": "Đạt"})
+
+    assert posted.status_code == 403
+    district_inspection.refresh_from_db()
+    assert district_inspection.conclusion == "Chi bộ chưa xây dựng kế hoạch hành động"
+
+
+def test_the_inspecting_district_changes_its_conclusion(client, diana, district_inspection):
+    client.force_login(diana)
+    url = _change(Inspection, district_inspection)
+    data = page_form_data(client.get(url))
+    response = client.post(url, {**data, "conclusion": "Đã khắc phục một phần"})
+    assert response.status_code == 302
+    district_inspection.refresh_from_db()
+    assert district_inspection.conclusion == "Đã khắc phục một phần"
+
+
+def test_the_inspected_cell_closes_its_remediation_item(client, alice, district_inspection):
+    item = district_inspection.remediations.get()
+    assert item.resolved_on is None
+    client.force_login(alice)
+    url = _change(RemediationItem, item)
+    data = page_form_data(client.get(url))
+
+    response = client.post(
+        url, {**data, "resolved_on": "15/05/2024", "resolution": "Đã ban hành kế hoạch số 05-KH/CB"}
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.resolved_on == datetime.date(2024, 5, 15)
+
+
+def test_a_resolution_dated_before_the_inspection_is_refused_on_its_field(
+    client, alice, district_inspection
+):
+    item = district_inspection.remediations.get()
+    client.force_login(alice)
+    url = _change(RemediationItem, item)
+    data = page_form_data(client.get(url))
+
+    response = client.post(url, {**data, "resolved_on": "15/01/2024", "resolution": "Đã làm"})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["resolved_on"] == ["Ngày khắc phục xong không được trước ngày kiểm tra."]
+    assert 'value="Đã làm"' in response.content.decode() or "Đã làm" in response.content.decode()
+    item.refresh_from_db()
+    assert item.resolved_on is None
