@@ -72,6 +72,7 @@ class Figures:
 
     sessions: int = 0
     first_session: datetime.date | None = None
+    dates_estimated: bool = False  # a session date the source did not give (seed articles)
     required: int = 0
     attended: int = 0
     late: int = 0
@@ -249,15 +250,22 @@ def _unsuffixed(row: dict, doc_id, name: str) -> dict:
     return {key.removesuffix(suffix): value for key, value in row.items() if key.endswith(suffix)}
 
 
-def _sessions(data: dict, bucket: str | None, doc_id) -> tuple[int, datetime.date | None]:
+def _sessions(data: dict, bucket: str | None, doc_id) -> tuple[int, datetime.date | None, bool]:
+    """Sessions held, the first one's date, and whether any of their dates is estimated."""
     sessions = data["sessions"]
     if bucket is None:
-        total = sessions["total"].get(doc_id) or {}
-        return total.get("n") or 0, total.get("first")
-    everywhere = sessions["reach_all"].get(doc_id) or {}
-    mine = sessions["per_child"].get((bucket, doc_id)) or {}
-    firsts = [d for d in (everywhere.get("first"), mine.get("first")) if d]
-    return (everywhere.get("n") or 0) + (mine.get("n") or 0), min(firsts, default=None)
+        parts = [sessions["total"].get(doc_id) or {}]
+    else:
+        parts = [
+            sessions["reach_all"].get(doc_id) or {},
+            sessions["per_child"].get((bucket, doc_id)) or {},
+        ]
+    firsts = [part["first"] for part in parts if part.get("first")]
+    return (
+        sum(part.get("n") or 0 for part in parts),
+        min(firsts, default=None),
+        any(part.get("estimated") for part in parts),
+    )
 
 
 def _load(root, filters, today, documents=None) -> dict:
@@ -284,7 +292,9 @@ def _load(root, filters, today, documents=None) -> dict:
 def _row(unit, data, bucket, doc, target, is_root=False, per_document=False) -> UnitRow:
     doc_id = doc.pk if per_document else None
     figures = _figures(data, bucket, doc_id)
-    figures.sessions, figures.first_session = _sessions(data, bucket, doc_id)
+    figures.sessions, figures.first_session, figures.dates_estimated = _sessions(
+        data, bucket, doc_id
+    )
     if is_root:  # the root's own programme, not its children's
         own = data["programmes"].get((unit.path, doc_id)) or {}
         figures.own_programmes, figures.own_first = (

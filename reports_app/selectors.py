@@ -167,7 +167,13 @@ def session_figures(root: Organisation, filters: ReportFilters, per_document: bo
     doc_field = "studysession__documents" if per_document else None
     ancestors = ancestor_paths(root)
     rows = SessionUnit.objects.filter(studysession__in=base_sessions(filters))
-    aggs = {"n": Count("studysession", distinct=True), "first": Min("studysession__held_on")}
+    aggs = {
+        "n": Count("studysession", distinct=True),
+        "first": Min("studysession__held_on"),
+        "estimated": Count(
+            "studysession", filter=Q(studysession__date_is_estimated=True), distinct=True
+        ),
+    }
     reach_all = _by_doc(rows.filter(organisation__path__in=ancestors), doc_field, **aggs)
     below = rows.filter(
         unit_match_q("organisation__path", root, filters),

@@ -357,7 +357,15 @@ class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin)
         (None, {"fields": ["title", "documents", "organiser", "participating_units"]}),
         (
             "Thời gian, địa điểm",
-            {"fields": ["held_on", ("start_time", "end_time"), "location", "format", "audience"]},
+            {
+                "fields": [
+                    ("held_on", "date_is_estimated"),
+                    ("start_time", "end_time"),
+                    "location",
+                    "format",
+                    "audience",
+                ]
+            },
         ),
         ("Nội dung", {"fields": ["presenters", "makeup_of", "discipline_remarks"]}),
         (

@@ -260,6 +260,7 @@ class _SeedLoader:
                 {"title": nfc(row["title"]), "held_on": _date(row["held_on"])},
                 {
                     "organiser": self.unit(row["organiser"]),
+                    "date_is_estimated": row.get("date_is_estimated", False),
                     "audience": row["audience"],
                     "format": row["format"],
                     "location": row.get("location", ""),
@@ -304,6 +305,7 @@ class _SeedLoader:
                 },
                 {
                     "ended_on": _date(row.get("ended_on")),
+                    "date_is_estimated": row.get("date_is_estimated", False),
                     "team": row.get("team", ""),
                     "leadership_documents_issued": row.get("leadership_documents_issued", False),
                     "action_programme_built": row.get("action_programme_built", False),

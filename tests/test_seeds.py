@@ -1,5 +1,6 @@
 """Seed data: the five articles and every figure taken from them, loaded idempotently."""
 
+import datetime
 import io
 import json
 import shutil
@@ -8,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from sessions_app.choices import SessionFormat, UnitKind
 from sessions_app.models import (
@@ -322,3 +324,17 @@ def test_inspections_are_recorded_where_the_articles_report_them(seeded):
     }
     triệu_sơn = Inspection.objects.get(inspecting_unit__code="TH-TS")
     assert "xây dựng chương trình, kế hoạch hành động" in triệu_sơn.conclusion
+
+
+def test_dates_the_articles_do_not_give_are_marked_estimated_and_shown_so(seeded, admin_client):
+    thanh_hoa_bloc = StudySession.objects.filter(source__code="000")
+    assert thanh_hoa_bloc.exists() and all(s.date_is_estimated for s in thanh_hoa_bloc)
+    dong_thap_visit = Inspection.objects.get(
+        source__code="004", started_on=datetime.date(2022, 9, 23)
+    )
+    assert not dong_thap_visit.date_is_estimated
+
+    province = Organisation.objects.get(code="TH")
+    page = admin_client.get(reverse("reports_app:unit", args=[province.pk]))
+
+    assert "nguồn không nêu ngày cụ thể" in page.content.decode()

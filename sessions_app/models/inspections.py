@@ -48,6 +48,11 @@ class Inspection(VersionedModel):
         "sessions_app.Document", verbose_name="văn bản", blank=True, related_name="inspections"
     )
     started_on = models.DateField("ngày bắt đầu")
+    date_is_estimated = models.BooleanField(
+        "ngày ước định",
+        default=False,
+        help_text="Nguồn không nêu ngày cụ thể; ngày ghi ở đây là ước định.",
+    )
     ended_on = models.DateField("ngày kết thúc", null=True, blank=True)
     team = models.TextField(
         "đoàn kiểm tra", blank=True, help_text="Thành viên đoàn, mỗi người một dòng."

@@ -48,6 +48,11 @@ class StudySession(VersionedModel):
         "hình thức", max_length=20, choices=SessionFormat.choices, default=SessionFormat.IN_PERSON
     )
     held_on = models.DateField("ngày tổ chức")
+    date_is_estimated = models.BooleanField(
+        "ngày ước định",
+        default=False,
+        help_text="Nguồn không nêu ngày cụ thể; ngày ghi ở đây là ước định.",
+    )
     start_time = models.TimeField("giờ bắt đầu", null=True, blank=True)
     end_time = models.TimeField("giờ kết thúc", null=True, blank=True)
     location = models.CharField("địa điểm", max_length=300, blank=True)
