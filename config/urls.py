@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico; resolved per request, after collectstatic's manifest."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
 
 admin.site.site_header = "Sổ theo dõi học tập nghị quyết"
 admin.site.site_title = "Học tập nghị quyết"
@@ -8,6 +19,7 @@ admin.site.index_title = "Quản lý dữ liệu"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
     path("bao-cao/", include("reports_app.urls")),
 ]

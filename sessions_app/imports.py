@@ -363,7 +363,10 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {
             "rows": self.rows,
-            "errors": [[e.row, e.column, e.message] for e in self.errors],
+            # Checks run in passes (cells, then duplicates, then references): list by row.
+            "errors": [
+                [e.row, e.column, e.message] for e in sorted(self.errors, key=lambda e: e.row)
+            ],
             "counts": self.counts,
             "preview": self.preview,
             "ignored_headers": self.ignored_headers,

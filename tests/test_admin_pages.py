@@ -240,3 +240,8 @@ def test_manager_reads_but_cannot_change(client, bob, roster):
     assert response.status_code == 403
     roster["an"].refresh_from_db()
     assert roster["an"].full_name == "Nguyễn Văn An"
+
+
+def test_the_browser_finds_a_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
