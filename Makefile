@@ -70,3 +70,4 @@ clean:
 
 messages:
 	msgfmt -c -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po
+	msgfmt -c -o locale/vi/LC_MESSAGES/djangojs.mo locale/vi/LC_MESSAGES/djangojs.po

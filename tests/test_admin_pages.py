@@ -245,3 +245,9 @@ def test_manager_reads_but_cannot_change(client, bob, roster):
 def test_the_browser_finds_a_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_the_admin_scripts_speak_vietnamese_where_django_has_no_translation(admin_client):
+    catalog = admin_client.get("/admin/jsi18n/").content.decode()
+    assert "Lưu ý: nhập giờ theo múi giờ" in catalog
+    assert "Thứ Hai" in catalog
