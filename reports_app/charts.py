@@ -10,6 +10,7 @@ TOP = 20
 LEFT = 40
 BAR = 14
 GAP = 18
+MONTH_STEP = 56  # a month label (mm/yyyy) is wider than a bar and its gap
 
 
 @dataclass
@@ -70,7 +71,7 @@ def trend_chart(trend: dict) -> dict:
         months.setdefault(row["month"], {})["reported"] = row
     bars, labels = [], []
     for index, (month, parts) in enumerate(sorted(months.items())):
-        x = LEFT + index * (BAR + GAP)
+        x = LEFT + index * MONTH_STEP
         roster, reported = parts.get("roster"), parts.get("reported")
         if roster and roster["recorded"]:
             rate = Decimal(roster["attended"]) * 100 / roster["recorded"]
@@ -88,7 +89,7 @@ def trend_chart(trend: dict) -> dict:
         bars.append(_bar(x, rate, css, f"{label}: {_text(rate)}"))
         labels.append({"x": x + BAR // 2, "text": label})
     return {
-        "width": LEFT + max(len(months), 1) * (BAR + GAP) + 30,
+        "width": LEFT + max(len(months), 1) * MONTH_STEP + 30,
         "height": TOP + PLOT_HEIGHT + 40,
         "bars": bars,
         "labels": labels,
