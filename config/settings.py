@@ -79,6 +79,10 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests on a file rather than in memory: the browser tests' live server thread then
+    # opens its own connection instead of sharing the test thread's.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env_bool("FAST_PASSWORD_HASHER", default=False):  # tests only: PBKDF2 is slow on purpose

@@ -552,6 +552,22 @@ class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     def document_symbol(self, report):
         return report.document.symbol
 
+    def save_model(self, request, obj, form, change):
+        # Grading goes through the service: it records the reviewer and counts revisions.
+        if "status" in form.changed_data and obj.status in services.REVIEWED_STATUSES:
+            if not change:
+                super().save_model(request, obj, form, change)
+            services.written_report_review(
+                report=obj,
+                status=obj.status,
+                by=request.user,
+                grade=obj.grade,
+                comment=obj.reviewer_comment,
+                reviewed_on=obj.reviewed_on,
+            )
+            return
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ActionProgramme)
 class ActionProgrammeAdmin(ReportLinksMixin, ScopedAdmin):

@@ -40,7 +40,19 @@ CONSTRAINT_FIELD = {
 
 
 class AdminModelForm(forms.ModelForm):
-    """A model form that shows each constraint's Vietnamese message on the field to correct."""
+    """A model form that shows each constraint's Vietnamese message on the field to correct.
+
+    Decimal fields read and show the Vietnamese comma (8,5), as staff type them.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField | forms.FloatField):
+                # A number input would refuse the comma; a text box with a decimal keypad.
+                field.localize = True
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 8})
+                field.widget.is_localized = True
 
     def _post_clean(self):
         super()._post_clean()

@@ -781,16 +781,8 @@ class WrittenReportImporter(Importer):
             report.error(row, "Ngày nộp", "Bài đã nộp phải có ngày nộp.")
         if wr.reviewed_on and (wr.submitted_on is None or wr.reviewed_on < wr.submitted_on):
             report.error(row, "Ngày chấm", "Ngày chấm không được trước ngày nộp.")
-        if (
-            wr.status == ReportStatus.PASSED
-            and member.must_add_action_plan
-            and not wr.action_plan.strip()
-        ):
-            report.error(
-                row,
-                "Kế hoạch hành động",
-                "Bài của cán bộ lãnh đạo, quản lý phải có kế hoạch hành động mới được đánh giá Đạt.",
-            )
+        if wr.lacks_required_action_plan():
+            report.error(row, "Kế hoạch hành động", WrittenReport.LEADER_PLAN_MESSAGE)
         return row.ok
 
     def write(self, plan: ReportPlan) -> None:

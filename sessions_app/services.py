@@ -251,6 +251,9 @@ def written_report_submit(
     return report
 
 
+REVIEWED_STATUSES = {ReportStatus.PASSED, ReportStatus.FAILED, ReportStatus.REVISION_REQUESTED}
+
+
 @transaction.atomic
 def written_report_review(
     *,
@@ -263,23 +266,15 @@ def written_report_review(
 ) -> WrittenReport:
     """Grade a submitted report: pass it, fail it or send it back for revision.
 
-    A leader's report passes only with an action plan; sending back counts a revision.
+    Records who reviewed it and when; sending back counts a revision. A leader's report
+    passes only with an action plan (WrittenReport.clean).
     """
-    if report.status == ReportStatus.NOT_SUBMITTED:
+    stored = WrittenReport.objects.filter(pk=report.pk).values_list("status", flat=True).first()
+    if (stored or report.status) == ReportStatus.NOT_SUBMITTED and not report.submitted_on:
         raise ValidationError({"status": "Bài thu hoạch chưa nộp thì chưa thể chấm."})
-    if status not in {ReportStatus.PASSED, ReportStatus.FAILED, ReportStatus.REVISION_REQUESTED}:
+    if status not in REVIEWED_STATUSES:
         raise ValidationError(
             {"status": "Kết quả chấm phải là Đạt, Không đạt hoặc Yêu cầu viết lại."}
-        )
-    if (
-        status == ReportStatus.PASSED
-        and report.member.must_add_action_plan
-        and not report.action_plan.strip()
-    ):
-        raise ValidationError(
-            {
-                "action_plan": "Bài của cán bộ lãnh đạo, quản lý phải có kế hoạch hành động mới được đánh giá Đạt."
-            }
         )
     if status == ReportStatus.REVISION_REQUESTED:
         report.revision_count += 1

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -93,6 +94,22 @@ class WrittenReport(VersionedModel):
 
     def __str__(self):
         return f"{self.member} – {self.document.symbol}"
+
+    LEADER_PLAN_MESSAGE = (
+        "Bài của cán bộ lãnh đạo, quản lý phải có kế hoạch hành động mới được đánh giá Đạt."
+    )
+
+    def lacks_required_action_plan(self) -> bool:
+        """A leader's report passes only with a personal action plan (the source articles' rule)."""
+        return (
+            self.status == ReportStatus.PASSED
+            and self.member.must_add_action_plan
+            and not self.action_plan.strip()
+        )
+
+    def clean(self):
+        if self.member_id and self.lacks_required_action_plan():
+            raise ValidationError({"action_plan": self.LEADER_PLAN_MESSAGE})
 
     @property
     def is_sent_back(self) -> bool:
