@@ -25,6 +25,7 @@ from sessions_app.forms import (
     AttendanceChecklistForm,
     AttendanceForm,
     DocumentForm,
+    MemberTransferForm,
     OrganisationForm,
 )
 from sessions_app.models import (
@@ -284,6 +285,50 @@ class MemberAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
         # Members placed there before count too: the figures follow placements, not today's cell.
         return Member.objects.all().scope_filter(path)
 
+    def get_urls(self):
+        transfer = path(
+            "<path:object_id>/chuyen-sinh-hoat/",
+            self.admin_site.admin_view(self.transfer_view),
+            name="sessions_app_member_transfer",
+        )
+        return [transfer, *super().get_urls()]
+
+    def transfer_view(self, request, object_id):
+        """Move a member to another cell (or out) on a date, keeping their placement history."""
+        member = self.get_object(request, object_id)
+        if not self.has_change_permission(request, member):
+            raise PermissionDenied
+        units = Organisation.objects.visible_to(request.user).exclude(pk=member.unit_id)
+        form = MemberTransferForm(request.POST or None, units=units)
+        if form.is_valid():
+            try:
+                services.member_transfer(
+                    member=member, to_unit=form.cleaned_data["to_unit"], on=form.cleaned_data["on"]
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error, {"to_unit": "to_unit", "on": "on"})
+            else:
+                target = form.cleaned_data["to_unit"]
+                where = f"sang {target}" if target else "ra ngoài hệ thống"
+                self.message_user(
+                    request, f"Đã chuyển sinh hoạt {member} {where}.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:sessions_app_member_change", args=[member.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/sessions_app/member/transfer.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Chuyển sinh hoạt: {member}",
+                "opts": self.opts,
+                "member": member,
+                "form": form,
+                "change_url": reverse("admin:sessions_app_member_change", args=[member.pk]),
+            },
+        )
+
     @admin.display(description="chi bộ", ordering="unit__name")
     def unit_name(self, member):
         return member.unit.name if member.unit else "—"
@@ -471,6 +516,15 @@ class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin)
                 "change_url": reverse("admin:sessions_app_studysession_change", args=[session.pk]),
             },
         )
+
+
+def _errors_to_form(form, error: ValidationError, fields: dict[str, str]) -> None:
+    """Show a service's ValidationError on the form's fields (or on top of the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        form.add_error(fields.get(name), messages_)
 
 
 def _group_by_unit(rows):

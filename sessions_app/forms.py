@@ -211,3 +211,19 @@ class AttendanceForm(AdminModelForm):
                 f"{session.held_on:%d/%m/%Y}.",
             )
         return cleaned
+
+
+class MemberTransferForm(forms.Form):
+    """Move a member to another cell on a date, or out of the system (no cell)."""
+
+    to_unit = forms.ModelChoiceField(
+        label="Chuyển đến chi bộ",
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text="Để trống nếu đảng viên chuyển sinh hoạt ra ngoài phạm vi của hệ thống.",
+    )
+    on = forms.DateField(label="Ngày chuyển", help_text="Ví dụ: 01/10/2024.")
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = units
