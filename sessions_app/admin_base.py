@@ -1,10 +1,12 @@
 """Building blocks every admin of the study log shares: scoping, roles, folded search."""
 
+import dataclasses
 from functools import reduce
 from operator import or_
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation
 from django.db.models import Q
 from django.http import Http404
 
@@ -163,13 +165,11 @@ class ScopedAdmin(
         ordering = self.get_ordering(request) or self.model._meta.ordering or ["-pk"]
         return visible(self.model, request.user).order_by(*ordering)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         if "delete_selected" in actions:
-            actions["delete_selected"] = (
-                delete_selected_editable,
-                "delete_selected",
-                actions["delete_selected"][2],
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], func=delete_selected_editable
             )
         return actions
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from sessions_app.choices import StaffRole
 from sessions_app.models import StaffProfile, StudySession
@@ -90,3 +91,6 @@ def test_new_staff_enters_a_session_for_two_documents_and_takes_the_roll_call(
     assert page.text_content("#tally-recorded") == "3"
     assert page.text_content("#tally-attended") == "2"
     assert page.text_content("#tally-excused") == "1"
+    # The ORM calls above ran inside Playwright's context, on a connection of their own:
+    # close it, or PostgreSQL cannot drop the test database afterwards.
+    connections.close_all()
