@@ -19,6 +19,7 @@ from sessions_app.admin_base import (
     ScopedAdmin,
     ScopedTabularInline,
     UnitSubtreeFilter,
+    may_write,
 )
 from sessions_app.admin_io import RecordIOMixin, SessionAttendanceIOMixin
 from sessions_app.forms import (
@@ -27,6 +28,7 @@ from sessions_app.forms import (
     DocumentForm,
     MemberTransferForm,
     OrganisationForm,
+    RemediationCloseForm,
 )
 from sessions_app.models import (
     ActionProgramme,
@@ -681,7 +683,10 @@ class InspectionAdmin(ReportLinksMixin, ScopedAdmin):
 
     def get_queryset(self, request):
         open_items = Count("remediations", filter=Q(remediations__resolved_on__isnull=True))
-        return super().get_queryset(request).annotate(n_open=open_items)
+        # Loaded here, not by list_select_related (which the changelist then skips), so
+        # the autocomplete's rows, whose __str__ names the inspected unit, have them too.
+        queryset = super().get_queryset(request).select_related("inspected_unit", "inspecting_unit")
+        return queryset.annotate(n_open=open_items)
 
     @admin.display(description="yêu cầu khắc phục chưa xong", ordering="n_open")
     def open_remediations(self, inspection):
@@ -725,6 +730,58 @@ class RemediationItemAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
             )
             return
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        close = path(
+            "<path:object_id>/khac-phuc/",
+            self.admin_site.admin_view(self.close_view),
+            name="sessions_app_remediationitem_close",
+        )
+        return [close, *super().get_urls()]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "inspection":  # items are added by the inspecting committee
+            kwargs["queryset"] = Inspection.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def may_close(self, request, item) -> bool:
+        """Either side may report an open item done: the inspected unit does the work."""
+        return item.resolved_on is None and may_write(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        item = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "may_close": self.may_close(request, item)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def close_view(self, request, object_id):
+        item = self.get_object(request, object_id)
+        if not self.may_close(request, item):
+            raise PermissionDenied
+        form = RemediationCloseForm(request.POST or None)
+        if form.is_valid():
+            try:
+                services.remediation_resolve(item=item, **form.cleaned_data)
+            except ValidationError as error:
+                _errors_to_form(
+                    form, error, {"resolved_on": "resolved_on", "resolution": "resolution"}
+                )
+            else:
+                self.message_user(request, f"Đã ghi nhận khắc phục xong: {item}.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:sessions_app_remediationitem_change", args=[item.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/sessions_app/remediationitem/close.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Báo cáo khắc phục: {item}",
+                "opts": self.opts,
+                "item": item,
+                "form": form,
+                "change_url": reverse("admin:sessions_app_remediationitem_change", args=[item.pk]),
+            },
+        )
 
 
 @admin.register(ReportedFact)

@@ -53,9 +53,17 @@ class ScopedHistoryAdminMixin(SimpleHistoryAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def _require_visible(self, request, object_id):
+    def _require_visible(self, request, object_id, version_id=None):
+        """404 unless the ids are well-formed and the record is in the user's subtree."""
+        not_found = Http404(f"Không tìm thấy {self.model._meta.verbose_name}.")
+        try:
+            self.model._meta.pk.to_python(object_id)
+            if version_id is not None:
+                int(version_id)
+        except (ValidationError, ValueError, TypeError):
+            raise not_found from None
         if not record_visible_to(self.model, request.user, object_id):
-            raise Http404(f"Không tìm thấy {self.model._meta.verbose_name}.")
+            raise not_found
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_visible(request, unquote(object_id))
@@ -68,7 +76,7 @@ class ScopedHistoryAdminMixin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         object_id = unquote(object_id)
-        self._require_visible(request, object_id)
+        self._require_visible(request, object_id, version_id)
         version = history_visible_to(self.model, request.user).filter(
             **{self.model._meta.pk.attname: object_id, "history_id": version_id}
         )
@@ -130,7 +138,9 @@ LOCK_FIELD = "seen_version"
 class OptimisticLockFormMixin(forms.Form):
     """Sends the version the user saw with the form and refuses a save if it moved on."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(
+        label="phiên bản đã xem", widget=forms.HiddenInput, required=False
+    )
     revert = False  # set on the class for simple-history's revert page
 
     def __init__(self, *args, **kwargs):

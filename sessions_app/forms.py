@@ -227,3 +227,12 @@ class MemberTransferForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = units
+
+
+class RemediationCloseForm(forms.Form):
+    """The inspected unit reports a remediation item done: when, and what was done."""
+
+    resolved_on = forms.DateField(label="Ngày khắc phục xong", help_text="Ví dụ: 15/05/2024.")
+    resolution = forms.CharField(
+        label="Kết quả khắc phục", widget=forms.Textarea(attrs={"rows": 4})
+    )

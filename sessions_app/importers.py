@@ -193,7 +193,7 @@ class MemberImporter(Importer):
         if not existing or user_scope_path(self.user) == "":
             return set()
         visible = set(
-            Member.objects.visible_to(self.user)
+            Member.objects.editable_by(self.user)
             .filter(code__in=existing)
             .values_list("code", flat=True)
         )
@@ -723,7 +723,7 @@ class WrittenReportImporter(Importer):
     def prepare(self, rows: list[Row], report: ImportReport) -> ReportPlan:
         ok_rows = [row for row in rows if row.ok]
         codes = {row.values["code"] for row in ok_rows}
-        members = {m.code: m for m in Member.objects.visible_to(self.user).filter(code__in=codes)}
+        members = {m.code: m for m in Member.objects.editable_by(self.user).filter(code__in=codes)}
         documents = {
             (d.symbol, d.term): d
             for d in Document.objects.filter(symbol__in={r.values["symbol"] for r in ok_rows})
@@ -837,7 +837,7 @@ class RemediationImporter(Importer):
         ok_rows = [row for row in rows if row.ok]
         inspections: dict[tuple, list[Inspection]] = {}
         for inspection in (
-            Inspection.objects.visible_to(self.user)
+            Inspection.objects.editable_by(self.user)
             .filter(
                 inspected_unit__code__in={r.values["unit"] for r in ok_rows},
                 started_on__in={r.values["started_on"] for r in ok_rows},

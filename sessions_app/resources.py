@@ -188,7 +188,10 @@ class AttendanceResource(ScopedResource):
         export_order = fields
 
     def scope(self, queryset):
-        return queryset.filter(session__in=StudySession.objects.visible_to(self.user))
+        # At a shared class every unit sees the session but only its own members' rows.
+        return queryset.visible_to(self.user).filter(
+            session__in=StudySession.objects.visible_to(self.user)
+        )
 
     def related(self, queryset):
         return queryset.select_related("member")

@@ -252,3 +252,26 @@ def test_the_admin_scripts_speak_vietnamese_where_django_has_no_translation(admi
     catalog = admin_client.get("/admin/jsi18n/").content.decode()
     for text in ["Lưu ý: nhập giờ theo múi giờ", "Thứ Hai"]:
         assert json.dumps(text)[1:-1] in catalog  # the catalog is JSON with \u escapes
+
+
+def test_a_session_page_costs_the_same_queries_for_3_and_30_sites(admin_client, tree):
+    from sessions_app.models import SessionSite, StudySession
+
+    session = StudySession.objects.create(
+        title="Hội nghị trực tuyến", organiser=tree["district_a"], held_on=datetime.date(2024, 3, 1)
+    )
+    url = reverse("admin:sessions_app_studysession_change", args=[session.pk])
+    admin_client.get(url)  # warm the per-process caches (content types) first
+
+    def queries_with_sites(count):
+        while session.sites.count() < count:
+            n = session.sites.count()
+            SessionSite.objects.create(
+                session=session, name=f"Điểm cầu {n}", unit=tree["cell_a1"], attended=10
+            )
+        with CaptureQueriesContext(connection) as context:
+            page = admin_client.get(url)
+        assert page.content.decode().count("Chi bộ thôn 1") >= count
+        return len(context.captured_queries)
+
+    assert queries_with_sites(3) == queries_with_sites(30)

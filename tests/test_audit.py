@@ -147,3 +147,22 @@ def test_the_history_pages_speak_vietnamese(client, diana, roster):
     text = page.content.decode()
     assert "Lịch sử thay đổi" in text and "Người thay đổi" in text
     assert "Changed by" not in text
+
+
+def test_malformed_history_urls_are_not_found_not_server_errors(client, diana, roster):
+    client.force_login(diana)
+    an = roster["an"]
+    for url in (
+        "/admin/sessions_app/member/abc/history/",
+        f"/admin/sessions_app/member/{an.pk}/history/abc/",
+        "/admin/sessions_app/organisation/abc/history/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_history_page_shows_no_english_placeholders(client, diana, roster):
+    client.force_login(diana)
+    page = client.get(reverse("admin:sessions_app_member_history", args=[roster["an"].pk]))
+    text = page.content.decode()
+    assert "Chọn một thời điểm trong danh sách" in text
+    assert "Choose a date" not in text and ">None<" not in text.replace(" ", "").replace("\n", "")

@@ -4,6 +4,8 @@ closes its remediation items, but cannot rewrite the conclusion."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessions_app.models import Inspection, RemediationItem
@@ -57,15 +59,20 @@ def test_the_inspecting_district_changes_its_conclusion(client, diana, district_
     assert district_inspection.conclusion == "Đã khắc phục một phần"
 
 
-def test_the_inspected_cell_closes_its_remediation_item(client, alice, district_inspection):
+def _close(item):
+    return reverse("admin:sessions_app_remediationitem_close", args=[item.pk])
+
+
+def test_the_inspected_cell_reports_its_remediation_item_done(client, alice, district_inspection):
     item = district_inspection.remediations.get()
     assert item.resolved_on is None
     client.force_login(alice)
-    url = _change(RemediationItem, item)
-    data = page_form_data(client.get(url))
+    page = client.get(_change(RemediationItem, item)).content.decode()
+    assert _close(item) in page and 'name="_save"' not in page
 
     response = client.post(
-        url, {**data, "resolved_on": "15/05/2024", "resolution": "Đã ban hành kế hoạch số 05-KH/CB"}
+        _close(item),
+        {"resolved_on": "15/05/2024", "resolution": "Đã ban hành kế hoạch số 05-KH/CB"},
     )
 
     assert response.status_code == 302
@@ -73,19 +80,72 @@ def test_the_inspected_cell_closes_its_remediation_item(client, alice, district_
     assert item.resolved_on == datetime.date(2024, 5, 15)
 
 
+def test_the_inspected_cell_cannot_move_its_own_deadline(client, alice, district_inspection):
+    item = district_inspection.remediations.get()
+    client.force_login(alice)
+    assert client.post(_change(RemediationItem, item), {"due_on": "31/12/2030"}).status_code == 403
+    item.refresh_from_db()
+    assert item.due_on == datetime.date(2024, 6, 30)
+
+
+def test_the_inspected_cell_cannot_add_items_to_its_own_inspection(
+    client, alice, district_inspection
+):
+    client.force_login(alice)
+    add = reverse("admin:sessions_app_remediationitem_add")
+    response = client.post(
+        add,
+        {"inspection": district_inspection.pk, "description": "Tự thêm", "due_on": "31/12/2030"},
+    )
+    assert response.status_code == 200
+    assert "inspection" in response.context["adminform"].form.errors
+    assert district_inspection.remediations.count() == 1
+
+
 def test_a_resolution_dated_before_the_inspection_is_refused_on_its_field(
     client, alice, district_inspection
 ):
     item = district_inspection.remediations.get()
     client.force_login(alice)
-    url = _change(RemediationItem, item)
-    data = page_form_data(client.get(url))
 
-    response = client.post(url, {**data, "resolved_on": "15/01/2024", "resolution": "Đã làm"})
+    response = client.post(_close(item), {"resolved_on": "15/01/2024", "resolution": "Đã làm"})
 
     assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
+    errors = response.context["form"].errors
     assert errors["resolved_on"] == ["Ngày khắc phục xong không được trước ngày kiểm tra."]
-    assert 'value="Đã làm"' in response.content.decode() or "Đã làm" in response.content.decode()
+    assert "Đã làm" in response.content.decode()
     item.refresh_from_db()
     assert item.resolved_on is None
+
+
+def test_a_manager_cannot_report_an_item_done(client, bob, district_inspection):
+    item = district_inspection.remediations.get()
+    client.force_login(bob)
+    response = client.post(_close(item), {"resolved_on": "15/05/2024", "resolution": "x"})
+    assert response.status_code == 403
+
+
+def test_the_inspection_autocomplete_costs_the_same_queries_for_2_and_12_inspections(
+    admin_client, tree
+):
+    params = {
+        "app_label": "sessions_app",
+        "model_name": "remediationitem",
+        "field_name": "inspection",
+        "term": "",
+    }
+
+    def queries_for(count):
+        while Inspection.objects.count() < count:
+            Inspection.objects.create(
+                inspecting_unit=tree["district_a"],
+                inspected_unit=tree["cell_a1"],
+                started_on=datetime.date(2024, 1, 1)
+                + datetime.timedelta(days=Inspection.objects.count()),
+            )
+        with CaptureQueriesContext(connection) as context:
+            response = admin_client.get(reverse("admin:autocomplete"), params)
+        assert len(response.json()["results"]) == count
+        return len(context.captured_queries)
+
+    assert queries_for(2) == queries_for(12)

@@ -4,6 +4,7 @@ import datetime
 
 from django.urls import reverse
 
+from sessions_app import services
 from sessions_app.choices import MemberStatus
 from sessions_app.selectors import members_required_at
 from tests import builders
@@ -74,3 +75,19 @@ def test_managers_and_outsiders_cannot_transfer(client, bob, charlie, tree, rost
         assert response.status_code == expected
     roster["an"].refresh_from_db()
     assert roster["an"].unit == tree["cell_a1"]
+
+
+def test_the_cell_a_member_left_reads_their_history_but_cannot_pull_them_back(
+    client, alice, tree, roster
+):
+    an = roster["an"]
+    services.member_transfer(member=an, to_unit=tree["cell_b1"], on=datetime.date(2024, 1, 1))
+    client.force_login(alice)
+
+    page = client.get(reverse("admin:sessions_app_member_change", args=[an.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    response = client.post(_transfer(an), {"to_unit": tree["cell_a1"].pk, "on": "01/07/2024"})
+
+    assert response.status_code == 403
+    an.refresh_from_db()
+    assert an.unit == tree["cell_b1"]

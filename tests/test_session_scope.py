@@ -180,3 +180,21 @@ def test_a_manager_has_no_delete_action(client, bob, roster):
     client.force_login(bob)
     _delete_selected(client, changelist, [roster["an"].pk], confirm=True)
     assert Member.objects.filter(pk=roster["an"].pk).exists()
+
+
+def test_a_cell_exports_only_its_own_members_attendance_at_a_shared_session(
+    client, alice, diana, district_session, roster
+):
+    for key in ("an", "dung"):
+        Attendance.objects.create(session=district_session, member=roster[key])
+    url = reverse(
+        "admin:sessions_app_studysession_attendance_export", args=[district_session.pk, "csv"]
+    )
+
+    client.force_login(alice)
+    mine = client.get(url).content.decode("utf-8-sig")
+    client.force_login(diana)
+    everyone = client.get(url).content.decode("utf-8-sig")
+
+    assert "A001" in mine and "A004" not in mine  # Dung is in the neighbouring cell A2
+    assert "A001" in everyone and "A004" in everyone

@@ -104,6 +104,11 @@ class RemediationItemQuerySet(ScopedQuerySet):
             "inspection__inspecting_unit__path", path
         )
 
+    def edit_filter(self, path):
+        # What to remedy and by when is the inspecting committee's; the inspected unit
+        # only reports it done (RemediationItemAdmin's close page, remediation_resolve).
+        return path_q("inspection__inspecting_unit__path", path)
+
 
 class RemediationItem(models.Model):
     """A remediation an inspection requires (yêu cầu khắc phục), with its due date."""

@@ -22,6 +22,10 @@ class MemberQuerySet(ScopedQuerySet):
             )
         )
 
+    def edit_filter(self, path):
+        # The units a member has left keep reading their history but no longer change them.
+        return path_q("unit__path", path)
+
 
 class Member(VersionedModel):
     """A party member on a unit's roster (đảng viên)."""
