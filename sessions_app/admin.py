@@ -602,7 +602,8 @@ class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     date_hierarchy = "submitted_on"
     folded_search_fields = ("member__search_text", "document__search_text")
     autocomplete_fields = ["member", "document", "session"]
-    readonly_fields = ["reviewer"]
+    # Set by written_report_review: who graded it, and each time it was sent back.
+    readonly_fields = ["reviewer", "revision_count"]
 
     @admin.display(description="văn bản", ordering="document__symbol")
     def document_symbol(self, report):
