@@ -41,7 +41,13 @@ ADDITIVE = [
     "reported_expected",
     "reported_attended",
     "reported_sites",
+    "reported_rate_expected",
+    "reported_rate_attended",
+    "reported_rate_sum",
+    "reported_rate_count",
 ]
+ROSTER_BASIS = "theo điểm danh"
+REPORTED_BASIS = "theo số liệu báo cáo"
 # Units that issue their own action programme; cells carry it out under their committee.
 ISSUE_PROGRAMMES = {
     UnitKind.PROVINCE,
@@ -99,7 +105,12 @@ class Figures:
     reported_expected: int = 0
     reported_attended: int = 0
     reported_sites: int = 0
-    reported_rate_avg: Decimal | None = None
+    # The parts of the reported rate (see selectors._reported_aggregates): attended and
+    # expected of the sessions that reported both; the sum and number of rates reported.
+    reported_rate_expected: int = 0
+    reported_rate_attended: int = 0
+    reported_rate_sum: Decimal = Decimal(0)
+    reported_rate_count: int = 0
 
     def add(self, row: dict) -> None:
         for name in ADDITIVE:
@@ -107,17 +118,29 @@ class Figures:
                 setattr(self, name, getattr(self, name) + row[name])
         if row.get("own_first"):
             self.own_first = min(filter(None, [self.own_first, row["own_first"]]))
-        if row.get("reported_rate") is not None and self.reported_rate_avg is None:
-            self.reported_rate_avg = Decimal(row["reported_rate"])
 
     @property
     def has_roster(self) -> bool:
         return self.required > 0
 
     @property
+    def has_reported(self) -> bool:
+        """Counts-only sessions were reported for the unit (shown whether or not it has rosters)."""
+        return self.reported_sessions > 0
+
+    @property
     def is_reported(self) -> bool:
-        """Figures come from counts the unit reported, not from a roster."""
-        return not self.has_roster and self.reported_sessions > 0
+        """The participation rate comes from counts the unit reported, not from a roster."""
+        return not self.has_roster and self.has_reported
+
+    @property
+    def rate_basis(self) -> str | None:
+        """What the participation rate (and so the verdict) is computed from."""
+        if self.has_roster:
+            return ROSTER_BASIS
+        if self.has_reported:
+            return REPORTED_BASIS
+        return None
 
     @property
     def absent(self) -> int:
@@ -134,14 +157,29 @@ class Figures:
 
     @property
     def reported_rate(self) -> Decimal | None:
-        if self.reported_expected:
-            return percent(self.reported_attended, self.reported_expected)
-        if self.reported_rate_avg is not None:
-            return self.reported_rate_avg.quantize(Decimal("0.1"), ROUND_HALF_UP)
+        """Attended ÷ expected where a session reported both; else the rates' plain average."""
+        if self.reported_rate_expected:
+            return percent(self.reported_rate_attended, self.reported_rate_expected)
+        if self.reported_rate_count:
+            average = Decimal(self.reported_rate_sum) / self.reported_rate_count
+            return average.quantize(Decimal("0.1"), ROUND_HALF_UP)
         return None
 
     @property
+    def reported_rate_is_average(self) -> bool:
+        return not self.reported_rate_expected and self.reported_rate_count > 0
+
+    @property
+    def reported_rate_partial(self) -> bool:
+        """Some reported attendance is left out of the rate: its session gave no expected count."""
+        return bool(self.reported_rate_expected) and (
+            self.reported_rate_attended != self.reported_attended
+            or self.reported_rate_expected != self.reported_expected
+        )
+
+    @property
     def participation_rate(self) -> Decimal | None:
+        """The rate the verdict uses: the roster's where the unit has one, else the reported."""
         return self.roster_rate if self.has_roster else self.reported_rate
 
     @property
@@ -193,7 +231,7 @@ def judge(row: UnitRow, target: ComplianceTarget) -> None:
         row.reasons.append("Chưa có số liệu tham gia học tập")
     elif rate < target.participation_rate_min:
         row.reasons.append(
-            f"Tỷ lệ tham gia {pct_text(rate)}, thấp hơn chỉ tiêu {pct_text(target.participation_rate_min)}"
+            f"Tỷ lệ tham gia {pct_text(rate)} ({f.rate_basis}), thấp hơn chỉ tiêu {pct_text(target.participation_rate_min)}"
         )
     if f.reports_required and f.report_rate < target.report_rate_min:
         row.reasons.append(
@@ -233,13 +271,19 @@ class Report:
 def _figures(data: dict, bucket: str | None, doc_id) -> Figures:
     """Merge grouped rows into one Figures: one bucket, or every bucket when bucket is None."""
     figures = Figures()
-    for name in ("roster", "reports", "programmes", "inspections", "remediations", "reported"):
+    for name in ("roster", "reports", "programmes", "inspections", "remediations"):
         if bucket is None:
             rows = [row for (_, row_doc), row in data[name].items() if row_doc == doc_id]
         else:
             rows = [data[name].get((bucket, doc_id)) or {}]
         for row in rows:
             figures.add(_unsuffixed(row, doc_id, name))
+    # A counts-only session may reach several children: the total has its own aggregate.
+    reported = data["reported"]
+    if bucket is None:
+        figures.add(reported["total"].get(doc_id) or {})
+    else:
+        figures.add(reported["per_child"].get((bucket, doc_id)) or {})
     return figures
 
 

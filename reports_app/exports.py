@@ -21,7 +21,11 @@ HEADERS = [
     "Vắng không lý do",
     "Đã học bù",
     "Tỷ lệ tham gia (%)",
-    "Số liệu báo cáo",
+    "Tỷ lệ tính",
+    "Hội nghị báo cáo số liệu",
+    "Số được triệu tập (báo cáo)",
+    "Số tham dự (báo cáo)",
+    "Tỷ lệ theo số liệu báo cáo (%)",
     "Bài thu hoạch phải nộp",
     "Đã nộp",
     "Đạt",
@@ -46,23 +50,31 @@ def neutralise(value):
     return value
 
 
+def _number(value):
+    return float(value) if value is not None else None
+
+
 def _values(row: UnitRow) -> list:
+    """Roster and reported figures side by side; the rate column is the one the verdict used."""
     f = row.figures
-    rate = f.participation_rate
     return [
         row.unit.code,
         row.unit.name,
         f.sessions,
         f.first_session,
         row.days_to_first,
-        f.required if f.has_roster else f.reported_expected or None,
-        f.attended if f.has_roster else f.reported_attended or None,
+        f.required if f.has_roster else None,
+        f.attended if f.has_roster else None,
         f.late,
         f.excused,
         f.unexcused,
         f.made_up,
-        float(rate) if rate is not None else None,
-        "Có" if f.is_reported else "",
+        _number(f.participation_rate),
+        f.rate_basis or "",
+        f.reported_sessions or None,
+        f.reported_expected or None,
+        f.reported_attended or None,
+        _number(f.reported_rate),
         f.reports_required,
         f.submitted,
         f.passed,

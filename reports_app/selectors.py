@@ -245,39 +245,39 @@ def _sessions_requiring(filters: ReportFilters, doc_id: int | None) -> QuerySet[
     )
 
 
-def _attendances_in_placement(filters: ReportFilters, doc_id: int | None) -> QuerySet[Attendance]:
-    """For an outer MemberPlacement: its member's attendance at base sessions held in it."""
-    rows = Attendance.objects.filter(
-        member=OuterRef("member"),
-        session__in=base_sessions(filters),
-        session__held_on__gte=OuterRef("started_on"),
-        session__held_on__lt=Coalesce(
-            OuterRef("ended_on"), Value(FAR_FUTURE), output_field=DateField()
-        ),
-    )
-    if doc_id:
-        rows = rows.filter(session__documents=doc_id)
-    return rows.order_by()
+def _with_attendance(sessions: QuerySet[StudySession], rows: QuerySet[Attendance]):
+    """Of the sessions requiring the outer placement's member, those where the member has
+    one of these attendance rows (one row per member and session, so this counts rows).
+
+    Attendance counts only where the member was required: an exemption granted after the
+    roll call, a key-cadre session or a member who joined later leave it out, as they leave
+    the member out of `required`.
+    """
+    mine = rows.filter(session=OuterRef("pk"), member=OuterRef(OuterRef("member")))
+    return sessions.filter(Exists(mine.order_by()))
 
 
 def _roster_aggregates(filters: ReportFilters, doc_id: int | None, suffix: str) -> dict:
     sessions = _sessions_requiring(filters, doc_id)
-    attendances = _attendances_in_placement(filters, doc_id)
-    absent = attendances.exclude(status__in=ATTENDED)
+    rows = Attendance.objects.all()
 
     def total(qs):
         return Coalesce(Sum(SubqueryCount(qs.values("pk"))), 0)
 
+    def with_status(**lookup):
+        return total(_with_attendance(sessions, rows.filter(**lookup)))
+
+    made_up = rows.exclude(status__in=ATTENDED).filter(made_up_exists())
     return {
         f"required{suffix}": total(sessions),
         f"reports_required{suffix}": total(
             sessions.filter(documents__report_required=True).values("documents").distinct()
         ),
-        f"attended{suffix}": total(attendances.filter(status__in=ATTENDED)),
-        f"late{suffix}": total(attendances.filter(status=AttendanceStatus.LATE)),
-        f"excused{suffix}": total(attendances.filter(status=AttendanceStatus.ABSENT_EXCUSED)),
-        f"unexcused{suffix}": total(attendances.filter(status=AttendanceStatus.ABSENT_UNEXCUSED)),
-        f"made_up{suffix}": total(absent.filter(made_up_exists())),
+        f"attended{suffix}": with_status(status__in=ATTENDED),
+        f"late{suffix}": with_status(status=AttendanceStatus.LATE),
+        f"excused{suffix}": with_status(status=AttendanceStatus.ABSENT_EXCUSED),
+        f"unexcused{suffix}": with_status(status=AttendanceStatus.ABSENT_UNEXCUSED),
+        f"made_up{suffix}": total(_with_attendance(sessions, made_up)),
     }
 
 
@@ -410,24 +410,87 @@ def counts_only_sessions(filters: ReportFilters) -> QuerySet[StudySession]:
     )
 
 
+def _reported_aggregates(session: str) -> dict:
+    """Sums of the reported counts, each made of parts that add up across rows.
+
+    The rate is attended ÷ expected over the sessions that reported both (so weighted by
+    expected); a session with only one of them adds to its total but not to the rate.
+    reported_rate_sum/count give the plain average of the rates reported outright, used
+    only when no session reported both counts: a conference reported as "over 95%" often
+    comes without a headcount to weigh it by, so each conference weighs the same.
+    """
+    both = Q(
+        **{
+            f"{session}reported_expected__isnull": False,
+            f"{session}reported_attended__isnull": False,
+        }
+    )
+    return {
+        "reported_sessions": Count(session.removesuffix("__") or "pk", distinct=True),
+        "reported_expected": Sum(f"{session}reported_expected"),
+        "reported_attended": Sum(f"{session}reported_attended"),
+        "reported_sites": Sum(f"{session}reported_site_count"),
+        "reported_rate_expected": Sum(f"{session}reported_expected", filter=both),
+        "reported_rate_attended": Sum(f"{session}reported_attended", filter=both),
+        "reported_rate_sum": Sum(f"{session}reported_rate"),
+        "reported_rate_count": Count(f"{session}reported_rate"),
+    }
+
+
+def _reaches_subtree(root: Organisation, filters: ReportFilters) -> Exists:
+    """For a StudySession: one of its participating units is in the root's subtree (and of
+    the chosen kind/sector)."""
+    units = SessionUnit.objects.filter(
+        unit_match_q("organisation__path", root, filters),
+        studysession=OuterRef("pk"),
+        organisation__path__startswith=root.path,
+    )
+    return Exists(units.order_by())
+
+
+def _first_in_its_bucket(root: Organisation, filters: ReportFilters) -> Q:
+    """For a SessionUnit: no earlier row of its session falls in the same child's subtree,
+    so a session held for two cells of one commune counts once for the commune."""
+    length = child_prefix_length(root)
+    earlier = (
+        SessionUnit.objects.filter(
+            unit_match_q("organisation__path", root, filters),
+            studysession=OuterRef("studysession"),
+            pk__lt=OuterRef("pk"),
+        )
+        .annotate(bucket=Substr("organisation__path", 1, length))
+        .filter(bucket=Substr(OuterRef("organisation__path"), 1, length))
+    )
+    return ~Q(Exists(earlier.order_by()))
+
+
 def reported_figures(root: Organisation, filters: ReportFilters, per_document: bool = False):
-    """Counts-only sessions of units in the subtree, summed per child, as reported."""
+    """Counts-only sessions held for units in the subtree, as reported.
+
+    Per child, each session reaching the child's subtree counts once for that child (a
+    shared session counts in every child it reached); the total counts each session once.
+    """
     rows = SessionUnit.objects.filter(
         unit_match_q("organisation__path", root, filters),
+        _first_in_its_bucket(root, filters),
         organisation__path__startswith=root.path,
         studysession__in=counts_only_sessions(filters),
     )
-    return _grouped(
+    per_child = _grouped(
         rows,
         "organisation__path",
         root,
         "studysession__documents" if per_document else None,
-        reported_sessions=Count("studysession", distinct=True),
-        reported_expected=Sum("studysession__reported_expected"),
-        reported_attended=Sum("studysession__reported_attended"),
-        reported_rate=Avg("studysession__reported_rate"),
-        reported_sites=Sum("studysession__reported_site_count"),
+        **_reported_aggregates("studysession__"),
     )
+    sessions = counts_only_sessions(filters).filter(_reaches_subtree(root, filters))
+    # Aliases must not shadow the session's own fields (reported_attended…) in aggregate().
+    aggs = {f"total_{name}": agg for name, agg in _reported_aggregates("").items()}
+    total = {
+        doc: {key.removeprefix("total_"): value for key, value in row.items()}
+        for doc, row in _by_doc(sessions, "documents" if per_document else None, **aggs).items()
+    }
+    return {"per_child": per_child, "total": total}
 
 
 # --- trend ----------------------------------------------------------------------------
@@ -453,18 +516,18 @@ def monthly_trend(root: Organisation, filters: ReportFilters) -> list[dict]:
         )
         .order_by("month")
     )
+    both = Q(reported_expected__isnull=False, reported_attended__isnull=False)
     reported = (
-        SessionUnit.objects.filter(
-            organisation__path__startswith=root.path,
-            studysession__in=counts_only_sessions(filters),
-        )
-        .annotate(month=TruncMonth("studysession__held_on"))
+        counts_only_sessions(filters)
+        .filter(_reaches_subtree(root, filters))
+        .annotate(month=TruncMonth("held_on"))
         .values("month")
         .annotate(
-            expected=Sum("studysession__reported_expected"),
-            attended=Sum("studysession__reported_attended"),
-            rate=Avg("studysession__reported_rate"),
-            sessions=Count("studysession", distinct=True),
+            # Only sessions that reported both counts make the month's attended ÷ expected.
+            expected=Sum("reported_expected", filter=both),
+            attended=Sum("reported_attended", filter=both),
+            rate=Avg("reported_rate"),
+            sessions=Count("pk"),
         )
         .order_by("month")
     )
@@ -558,12 +621,14 @@ def sessions_reaching_q(path: str) -> Q:
 
 
 def attendance_placed_under_q(path: str) -> Q:
-    """For an Attendance: its member was placed under the unit on the session's date."""
+    """For an Attendance: its member was placed under the unit on the session's date and
+    required at the session, the rule the attendance figures count by."""
+    required_here = _sessions_requiring(ReportFilters(), None).filter(
+        pk=OuterRef(OuterRef("session"))
+    )
     placed = MemberPlacement.objects.filter(
-        member=OuterRef("member"),
-        unit__path__startswith=path,
-        started_on__lte=OuterRef("session__held_on"),
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("session__held_on")))
+        Exists(required_here), member=OuterRef("member"), unit__path__startswith=path
+    )
     return Q(Exists(placed.order_by()))
 
 

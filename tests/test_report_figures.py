@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from reports_app.compliance import build_report
 from reports_app.selectors import ReportFilters
 from tests.report_fixtures import study_log  # noqa: F401 (fixture)
@@ -43,7 +45,7 @@ def test_the_commune_fails_on_participation_and_reports_with_reasons(tree, study
     commune = _rows(report)["XA1"]
     assert commune.verdict == "Chưa đạt"
     assert commune.reasons == [
-        "Tỷ lệ tham gia 80%, thấp hơn chỉ tiêu 95%",
+        "Tỷ lệ tham gia 80% (theo điểm danh), thấp hơn chỉ tiêu 95%",
         "Bài thu hoạch đã nộp 60%, thấp hơn chỉ tiêu 100%",
     ]
 
@@ -52,7 +54,7 @@ def test_the_district_row_totals_its_children(tree, study_log):
     report = build_report(tree["district_a"], ReportFilters(document=study_log["doc"]), TODAY)
     total = report.total.figures
     assert (total.sessions, total.required, total.attended, total.made_up) == (1, 5, 3, 1)
-    assert report.total.reasons[0] == "Tỷ lệ tham gia 80%, thấp hơn chỉ tiêu 95%"
+    assert report.total.reasons[0] == "Tỷ lệ tham gia 80% (theo điểm danh), thấp hơn chỉ tiêu 95%"
     assert "Chưa ban hành chương trình hành động" in report.total.reasons
 
 
@@ -106,7 +108,7 @@ def test_targets_are_records_an_administrator_edits(tree, study_log):
 
     filters = ReportFilters(document=study_log["doc"])
     before = _rows(build_report(tree["district_a"], filters, TODAY))["XA1"]
-    assert "Tỷ lệ tham gia 80%, thấp hơn chỉ tiêu 95%" in before.reasons
+    assert "Tỷ lệ tham gia 80% (theo điểm danh), thấp hơn chỉ tiêu 95%" in before.reasons
     ComplianceTarget.objects.update(participation_rate_min=Decimal("80"), report_rate_min=60)
     after = _rows(build_report(tree["district_a"], filters, TODAY))["XA1"]
     assert after.reasons == []
@@ -126,3 +128,92 @@ def test_year_and_quarter_narrow_the_period():
         datetime.date(2023, 8, 15),
         datetime.date(2023, 12, 31),
     )
+
+
+# --- attendance counts only where the member was required ------------------------------
+
+
+def _roll_call(tree, statuses, held_on=datetime.date(2024, 3, 5)):
+    """A session for cell B1 with one member per status (leaders, so key-cadre sessions
+    require them), recorded through the service while every one of them was required."""
+    from sessions_app import services
+    from tests import builders
+
+    doc = builders.document("01-KL/TW", datetime.date(2024, 1, 10))
+    session = builders.session(tree["district_b"], [tree["cell_b1"]], [doc], held_on=held_on)
+    members = [
+        builders.member(
+            tree["cell_b1"], f"Đảng viên {i}", datetime.date(2015, 5, 1), is_leader=i < 3
+        )
+        for i in range(len(statuses))
+    ]
+    services.attendance_record_roster(
+        session=session, statuses={m.pk: s for m, s in zip(members, statuses, strict=True)}
+    )
+    return session, members
+
+
+def test_an_exemption_granted_after_the_roll_call_drops_that_members_attendance(tree):
+    from sessions_app import services
+    from sessions_app.choices import AttendanceStatus as S
+
+    _, members = _roll_call(tree, [S.PRESENT, S.PRESENT, S.ABSENT_EXCUSED, S.PRESENT])
+    before = build_report(tree["cell_b1"], ReportFilters(), TODAY).total.figures
+    assert (before.required, before.attended, before.excused) == (4, 3, 1)
+    assert before.participation_rate == Decimal("75.0")
+
+    services.exemption_grant(
+        member=members[3], started_on=datetime.date(2024, 1, 1), reason="Ốm dài ngày"
+    )
+
+    after = build_report(tree["cell_b1"], ReportFilters(), TODAY).total.figures
+    assert (after.required, after.attended, after.excused) == (3, 2, 1)
+    assert after.participation_rate == Decimal("66.7")  # 2 of 3, not 3 of 3
+
+
+def _exempt(member, session):
+    from sessions_app import services
+
+    services.exemption_grant(member=member, started_on=datetime.date(2024, 1, 1), reason="Ốm")
+
+
+def _joined_later(member, session):
+    from sessions_app.models import Member
+
+    Member.objects.filter(pk=member.pk).update(joined_on=datetime.date(2024, 6, 1))
+
+
+def _key_cadres_only(member, session):
+    from sessions_app.choices import Audience
+    from sessions_app.models import StudySession
+
+    StudySession.objects.filter(pk=session.pk).update(audience=Audience.KEY_CADRES)
+
+
+@pytest.mark.parametrize(
+    "no_longer_required", [_exempt, _joined_later, _key_cadres_only], ids=lambda f: f.__name__
+)
+def test_attendance_of_members_not_required_counts_in_no_column(tree, no_longer_required):
+    """An, Bình, Cường (leaders) and Dung, Em: present, late, excused and made up, present,
+    unexcused and made up. Dung and Em stop being required; every column drops them."""
+    from sessions_app import services
+    from sessions_app.choices import AttendanceStatus as S
+    from tests import builders
+
+    statuses = [S.PRESENT, S.LATE, S.ABSENT_EXCUSED, S.PRESENT, S.ABSENT_UNEXCUSED]
+    session, members = _roll_call(tree, statuses)
+    makeup = builders.session(
+        tree["district_b"],
+        [tree["cell_b1"]],
+        list(session.documents.all()),
+        held_on=datetime.date(2024, 3, 20),
+        makeup_of=session,
+    )
+    for member in (members[2], members[4]):
+        services.attendance_record(session=makeup, member=member, status=S.PRESENT)
+    for member in (members[3], members[4]):
+        no_longer_required(member, session)
+
+    f = build_report(tree["district_b"], ReportFilters(), TODAY).total.figures
+    assert (f.required, f.attended, f.late, f.excused, f.unexcused, f.made_up) == (3, 2, 1, 1, 0, 1)
+    assert f.participation_rate == Decimal("100.0")  # (2 attended + 1 made up) / 3

@@ -208,3 +208,33 @@ def test_report_pages_carry_no_inline_script_or_style_the_policy_would_block(
         assert not runs_inline or (nonce and f'nonce="{nonce}"' in tag), tag
     assert not re.search(r"<[^>]+\sstyle=", html_text)
     assert not re.search(r"<[^>]+\son[a-z]+=", html_text)  # onclick= and the like
+
+
+def test_the_attended_list_leaves_out_a_member_exempted_after_the_roll_call(admin_client, tree):
+    """Four members, three present and one excused; one present member is then exempted."""
+    import datetime
+
+    from reports_app.compliance import build_report
+    from reports_app.links import figure_links
+    from reports_app.selectors import ReportFilters
+    from sessions_app import services
+    from sessions_app.choices import AttendanceStatus as S
+
+    doc = builders.document("01-KL/TW", datetime.date(2024, 1, 10))
+    session = builders.session(
+        tree["district_b"], [tree["cell_b1"]], [doc], held_on=datetime.date(2024, 3, 5)
+    )
+    members = [builders.member(tree["cell_b1"], f"Đảng viên {i}") for i in range(4)]
+    statuses = [S.PRESENT, S.PRESENT, S.ABSENT_EXCUSED, S.PRESENT]
+    services.attendance_record_roster(
+        session=session, statuses={m.pk: s for m, s in zip(members, statuses, strict=True)}
+    )
+    links = figure_links(tree["cell_b1"].path, ReportFilters(), datetime.date(2025, 1, 1))
+    assert result_count(admin_client, links["attended"]) == 3
+
+    services.exemption_grant(member=members[3], started_on=datetime.date(2024, 1, 1))
+
+    report = build_report(tree["cell_b1"], ReportFilters(), datetime.date(2025, 1, 1))
+    assert report.total.figures.attended == 2
+    assert result_count(admin_client, links["attended"]) == 2
+    assert result_count(admin_client, links["excused"]) == 1

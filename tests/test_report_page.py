@@ -52,7 +52,7 @@ def test_bob_sees_his_district_with_each_figure_and_verdict(client, bob, tree, s
     assert "Đảng bộ xã Dân Lực" in html
     assert "80%" in html
     assert "Chưa đạt" in html
-    assert "Tỷ lệ tham gia 80%, thấp hơn chỉ tiêu 95%" in html
+    assert "Tỷ lệ tham gia 80% (theo điểm danh), thấp hơn chỉ tiêu 95%" in html
     assert "01/08/2023" in html
     assert f'href="{unit_url(tree["commune_a"], document=study_log["doc"].pk)}"' in html
 
