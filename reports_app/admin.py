@@ -1,10 +1,13 @@
 from django.contrib import admin
 
 from reports_app.models import ComplianceTarget
+from sessions_app.admin_base import SuperuserOnlyMixin
 
 
 @admin.register(ComplianceTarget)
-class ComplianceTargetAdmin(admin.ModelAdmin):
+class ComplianceTargetAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """The targets every verdict is measured against: changed by a superuser only."""
+
     list_display = [
         "name",
         "participation_rate_min",
@@ -15,18 +18,3 @@ class ComplianceTargetAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = ["is_active"]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

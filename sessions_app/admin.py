@@ -18,6 +18,7 @@ from sessions_app.admin_access import ScopedUserAdmin
 from sessions_app.admin_base import (
     ScopedAdmin,
     ScopedTabularInline,
+    SuperuserOnlyMixin,
     UnitSubtreeFilter,
     may_write,
 )
@@ -127,7 +128,7 @@ class OrganisationAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(ScopedAdmin):
+class StaffProfileAdmin(SuperuserOnlyMixin, ScopedAdmin):
     """Logins and their units: only superusers manage who sees what."""
 
     list_display = ["user", "unit", "role"]
@@ -135,21 +136,6 @@ class StaffProfileAdmin(ScopedAdmin):
     list_filter = [UnitSubtreeFilter, "role"]
     folded_search_fields = ("unit__search_text", "user__username")
     autocomplete_fields = ["user", "unit"]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 # --- Reference data: source articles and documents -------------------------------

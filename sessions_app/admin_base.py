@@ -45,6 +45,25 @@ def may_write(request) -> bool:
     return role is not None and role != StaffRole.MANAGER
 
 
+class SuperuserOnlyMixin:
+    """Pages only a superuser opens (who sees what; report targets)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class FoldedSearchMixin:
     """Search that ignores diacritics and case: `trieu son` finds `Triệu Sơn`.
 
