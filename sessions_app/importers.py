@@ -786,7 +786,7 @@ class WrittenReportImporter(Importer):
         return row.ok
 
     def write(self, plan: ReportPlan) -> None:
-        services.written_reports_import(
+        services.checked_rows_write(
             creates=plan.creates,
             updates=plan.updates,
             update_fields=plan.update_fields,
@@ -918,7 +918,7 @@ class RemediationImporter(Importer):
             report.classify(row, "unchanged", label)
 
     def write(self, plan: RemediationPlan) -> None:
-        services.remediation_items_import(
+        services.checked_rows_write(
             creates=plan.creates,
             updates=plan.updates,
             update_fields=plan.update_fields,

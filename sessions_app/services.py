@@ -25,7 +25,6 @@ from sessions_app.models import (
 from sessions_app.models.scoping import unit_in_scope, user_scope_path
 from sessions_app.roles import group_name, role_group
 from sessions_app.selectors import members_required_at
-from sessions_app.text import fold
 
 
 @transaction.atomic
@@ -392,7 +391,7 @@ def members_import(
     """
     audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
     for member, _ in creates:
-        member.search_text = fold(f"{member.code} {member.card_number} {member.full_name}")
+        member.fill_search_text()
     created = audit.bulk_create_audited([m for m, _ in creates], **audited)
     placements = [
         MemberPlacement(member=member, unit_id=member.unit_id, started_on=placed_on)
@@ -400,7 +399,7 @@ def members_import(
         if member.unit_id is not None  # a restored member who had already left
     ]
     for member in updates:
-        member.search_text = fold(f"{member.code} {member.card_number} {member.full_name}")
+        member.fill_search_text()
     audit.bulk_update_audited(updates, [*update_fields, "search_text"], **audited)
     closing = []
     for member, current, on in transfers:
@@ -436,36 +435,21 @@ def documents_import(
     """Write a checked chunk of documents; symbols are already parsed (Document.apply_symbol)."""
     audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
     for document in [*creates, *updates]:
-        document.search_text = fold(f"{document.symbol} {document.title} {document.issuing_body}")
+        document.fill_search_text()
     audit.bulk_create_audited(creates, **audited)
     audit.bulk_update_audited(updates, [*update_fields, "search_text"], **audited)
 
 
 @transaction.atomic
-def written_reports_import(
+def checked_rows_write(
     *,
-    creates: list[WrittenReport],
-    updates: list[WrittenReport],
+    creates: list,
+    updates: list,
     update_fields: list[str],
     by=None,
     reason: str = "",
 ) -> None:
-    """Write a checked chunk of written-report statuses."""
-    audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
-    audit.bulk_create_audited(creates, **audited)
-    audit.bulk_update_audited(updates, update_fields, **audited)
-
-
-@transaction.atomic
-def remediation_items_import(
-    *,
-    creates: list[RemediationItem],
-    updates: list[RemediationItem],
-    update_fields: list[str],
-    by=None,
-    reason: str = "",
-) -> None:
-    """Write a checked chunk of inspections' remediation items."""
+    """Write a checked chunk of imported rows (written reports, remediation items), audited."""
     audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
     audit.bulk_create_audited(creates, **audited)
     audit.bulk_update_audited(updates, update_fields, **audited)

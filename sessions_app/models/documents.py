@@ -61,8 +61,12 @@ class Document(VersionedModel):
     def __str__(self):
         return f"{self.symbol} ({self.issued_on:%d/%m/%Y})"
 
-    def save(self, *args, **kwargs):
+    def fill_search_text(self) -> None:
+        """The diacritic-free search key; bulk writes call it since they skip save()."""
         self.search_text = fold(f"{self.symbol} {self.title} {self.issuing_body}")
+
+    def save(self, *args, **kwargs):
+        self.fill_search_text()
         super().save(*args, **kwargs)
 
     def apply_symbol(self, raw: str) -> None:

@@ -97,8 +97,12 @@ class Member(VersionedModel):
     def __str__(self):
         return f"{self.full_name} ({self.code})"
 
-    def save(self, *args, **kwargs):
+    def fill_search_text(self) -> None:
+        """The diacritic-free search key; bulk writes call it since they skip save()."""
         self.search_text = fold(f"{self.code} {self.card_number} {self.full_name}")
+
+    def save(self, *args, **kwargs):
+        self.fill_search_text()
         super().save(*args, **kwargs)
 
     def is_probationary_on(self, day: datetime.date) -> bool:

@@ -72,8 +72,12 @@ class Organisation(MP_Node):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def fill_search_text(self) -> None:
+        """The diacritic-free search key; bulk writes call it since they skip save()."""
         self.search_text = fold(f"{self.code} {self.name}")
+
+    def save(self, *args, **kwargs):
+        self.fill_search_text()
         super().save(*args, **kwargs)
 
     def subtree(self):

@@ -130,8 +130,12 @@ class StudySession(VersionedModel):
     def __str__(self):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
 
-    def save(self, *args, **kwargs):
+    def fill_search_text(self) -> None:
+        """The diacritic-free search key; bulk writes call it since they skip save()."""
         self.search_text = fold(self.title)
+
+    def save(self, *args, **kwargs):
+        self.fill_search_text()
         super().save(*args, **kwargs)
 
     @property
