@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from reports_app.models import ComplianceTarget
-from sessions_app.admin_base import SuperuserOnlyMixin
+from sessions_app.admin_access import AccessPermissionsMixin
 
 
 @admin.register(ComplianceTarget)
-class ComplianceTargetAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
-    """The targets every verdict is measured against: changed by a superuser only."""
+class ComplianceTargetAdmin(AccessPermissionsMixin, admin.ModelAdmin):
+    """The targets every verdict is measured against: shared, so the role's permissions
+    alone decide (no role holds them by default: a superuser changes them)."""
 
     list_display = [
         "name",

@@ -3,7 +3,7 @@
 Add `ReportLinksMixin` to a scoped ModelAdmin and declare `report_unit_lookup`, the tree
 path of the unit a record belongs to. The list then accepts `unit_path` (records under
 that unit, counted the way the report counts them) and the relational lookups named in
-`report_lookups`. Filters only narrow the admin's own queryset: visible_to(user) still
+`report_lookups`. Filters only narrow the admin's own queryset: access.restrict still
 applies, so a link to another district's path shows nothing.
 """
 
@@ -14,18 +14,18 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
 
 from reports_app.selectors import ReportFilters, members_required_q
+from sessions_app import access
 from sessions_app.models import Document, Organisation
 
 UNIT_PATH = "unit_path"
 
 
-def report_unit(request, path: str) -> Organisation | None:
+def _linked_unit(request, path: str) -> Organisation | None:
     """The unit a report link points at, if the user may see it (once per request)."""
     cache = request.__dict__.setdefault("_report_units", {})
     if path not in cache:
-        cache[path] = (
-            Organisation.objects.visible_to(request.user).filter(path=path).only("name").first()
-        )
+        units = access.restrict(Organisation.objects.all(), request.user, "view")
+        cache[path] = units.filter(path=path).only("name").first()
     return cache[path]
 
 
@@ -34,7 +34,7 @@ def report_filter_note(request) -> str | None:
     path = request.GET.get(UNIT_PATH)
     if path is None:
         return None
-    unit = report_unit(request, path)
+    unit = _linked_unit(request, path)
     if unit is None:
         return "Đơn vị trong liên kết báo cáo không thuộc phạm vi của bạn: không có bản ghi nào."
     return f"Đang lọc theo báo cáo tuân thủ: {unit.name} và các đơn vị trực thuộc."
@@ -54,7 +54,7 @@ class UnitPathFilter(admin.SimpleListFilter):
         path = self.value()
         if path is None:
             return []
-        unit = report_unit(request, path)
+        unit = _linked_unit(request, path)
         name = unit.name if unit else "đơn vị ngoài phạm vi"
         return [(path, f"{name} và các đơn vị trực thuộc")]
 

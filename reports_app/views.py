@@ -1,23 +1,30 @@
-"""Report pages. Every unit comes through Organisation.objects.visible_to(request.user)."""
+"""Report pages. Every unit and record comes through sessions_app.access.
+
+Reports are private to the login that asked: never kept by a browser or proxy cache.
+"""
 
 import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from reports_app import charts, exports, selectors
 from reports_app.compliance import build_matrix, build_report
 from reports_app.filters import ReportFilterSet
 from reports_app.links import figure_links
+from sessions_app import access
 from sessions_app.choices import Sector, UnitKind
-from sessions_app.models import Organisation, StudySession
+from sessions_app.models import Member, Organisation, StudySession
 from sessions_app.models.scoping import user_scope_path
 
 
+@method_decorator(never_cache, name="dispatch")
 class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
     raise_exception = False
 
@@ -28,11 +35,6 @@ class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
         if self.request.user.is_authenticated:
             raise Http404("Không tìm thấy trang.")
         return super().handle_no_permission()
-
-
-def visible_unit(user, pk: int) -> Organisation:
-    """A unit in the user's subtree, or 404 (a unit outside it does not exist for them)."""
-    return get_object_or_404(Organisation.objects.visible_to(user), pk=pk)
 
 
 def own_units(user) -> list[Organisation]:
@@ -61,7 +63,7 @@ class IndexView(StaffOnlyMixin, TemplateView):
 
 class UnitReportMixin(StaffOnlyMixin):
     def setup_report(self):
-        self.unit = visible_unit(self.request.user, self.kwargs["pk"])
+        self.unit = access.get_for_user_or_404(Organisation, self.request.user, self.kwargs["pk"])
         self.filterset = ReportFilterSet(self.request.GET, queryset=StudySession.objects.none())
         self.filters = self.filterset.report_filters()
         self.today = timezone.localdate()
@@ -123,7 +125,45 @@ class ConsistencyView(UnitReportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         self.setup_report()
-        return {**self.base_context(), "issues": selectors.consistency_issues(self.unit)}
+        issues = selectors.consistency_issues(self.unit)
+        return {**self.base_context(), "issues": scope_issues(issues, self.request.user)}
+
+
+def scope_issues(issues: dict[str, list], user) -> dict[str, list]:
+    """The consistency findings the user may follow: each row readable, and its member too.
+
+    A session of the unit may count members of other branches (a shared class, a stray
+    roll call); the check names them only to those who may read the member.
+    """
+    if user_scope_path(user) == "":
+        return issues  # the superuser reads everything
+    member_ids = {row.member_id for rows in issues.values() for row in rows if _member_of(row)}
+    readable_members = set(
+        access.restrict(Member.objects.filter(pk__in=member_ids), user, "view").values_list(
+            "pk", flat=True
+        )
+    )
+    scoped = {}
+    for name, rows in issues.items():
+        if rows:
+            model = type(rows[0])
+            pks = [row.pk for row in rows]
+            readable = set(
+                access.restrict(
+                    model._default_manager.filter(pk__in=pks), user, "view"
+                ).values_list("pk", flat=True)
+            )
+            rows = [
+                row
+                for row in rows
+                if row.pk in readable and (not _member_of(row) or row.member_id in readable_members)
+            ]
+        scoped[name] = rows
+    return scoped
+
+
+def _member_of(row) -> bool:
+    return getattr(row, "member_id", None) is not None
 
 
 class ExportView(UnitReportMixin, TemplateView):

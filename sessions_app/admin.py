@@ -13,14 +13,13 @@ from django.utils import timezone
 
 from reports_app import selectors as report_selectors
 from reports_app.admin_filters import ReportLinksMixin, RequiredMembersFilter
-from sessions_app import selectors, services
+from sessions_app import access, selectors, services
 from sessions_app.admin_access import ScopedUserAdmin
 from sessions_app.admin_base import (
     ScopedAdmin,
     ScopedTabularInline,
     SuperuserOnlyMixin,
     UnitSubtreeFilter,
-    may_write,
 )
 from sessions_app.admin_io import RecordIOMixin, SessionAttendanceIOMixin
 from sessions_app.forms import (
@@ -48,7 +47,6 @@ from sessions_app.models import (
     StudySession,
     WrittenReport,
 )
-from sessions_app.models.scoping import user_scope_path
 
 
 def _adopt(obj, created):
@@ -92,7 +90,7 @@ class OrganisationAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        choices = Organisation.objects.visible_to(request.user)
+        choices = access.restrict(Organisation.objects.all(), request.user, "view")
         required = not request.user.is_superuser
         # The parent is not a model field; borrow a unit foreign key for the autocomplete URL.
         unit_field, site = StaffProfile._meta.get_field("unit"), self.admin_site
@@ -142,10 +140,9 @@ class StaffProfileAdmin(SuperuserOnlyMixin, ScopedAdmin):
 
 
 class ReferenceDataAdmin(ScopedAdmin):
-    """Shared by every unit: staff may add; only superusers delete."""
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+    """Shared by every unit and placed in no subtree: the role's permissions alone decide
+    (by default data entry adds documents; a province-level role or a superuser changes
+    them; only a superuser deletes)."""
 
 
 @admin.register(SourceArticle)
@@ -166,12 +163,6 @@ class SourceArticleAdmin(ReferenceDataAdmin):
             if all(word in fold(f"{code} {title}") for word in words)
         ]
         return queryset.filter(pk__in=matching), False
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(Document)
@@ -286,7 +277,9 @@ class MemberAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
         member = self.get_object(request, object_id)
         if not self.has_change_permission(request, member):
             raise PermissionDenied
-        units = Organisation.objects.visible_to(request.user).exclude(pk=member.unit_id)
+        units = access.restrict(Organisation.objects.all(), request.user, "view").exclude(
+            pk=member.unit_id
+        )
         form = MemberTransferForm(request.POST or None, units=units)
         if form.is_valid():
             try:
@@ -459,7 +452,9 @@ class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin)
         session = self.get_object(request, object_id)
         if not self.has_view_permission(request, session):
             raise PermissionDenied
-        members = list(selectors.members_required_at(session, within=user_scope_path(request.user)))
+        members = list(
+            selectors.members_required_at(session, within=access.user_scope_path(request.user))
+        )
         existing = {
             a.member_id: (a.status, a.note)
             for a in session.attendances.only("member_id", "status", "note")
@@ -728,12 +723,14 @@ class RemediationItemAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "inspection":  # items are added by the inspecting committee
-            kwargs["queryset"] = Inspection.objects.editable_by(request.user)
+            kwargs["queryset"] = access.restrict(Inspection.objects.all(), request.user, "change")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def may_close(self, request, item) -> bool:
         """Either side may report an open item done: the inspected unit does the work."""
-        return item.resolved_on is None and may_write(request)
+        return item.resolved_on is None and access.has_permissions(
+            request.user, RemediationItem, "change"
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         item = self.get_object(request, object_id)

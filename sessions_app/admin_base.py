@@ -12,37 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 
-from sessions_app.admin_access import OptimisticLockAdminMixin, ScopedHistoryAdminMixin
-from sessions_app.choices import StaffRole
+from sessions_app import access
+from sessions_app.admin_access import (
+    AccessPermissionsMixin,
+    OptimisticLockAdminMixin,
+    ScopedHistoryAdminMixin,
+)
 from sessions_app.forms import AdminModelForm
 from sessions_app.models import Organisation
-from sessions_app.models.scoping import ScopedQuerySet, record_editable_by, user_scope_path
 from sessions_app.text import fold
-
-
-def visible(model, user):
-    """The rows of a model a user may see; shared reference data is visible to all staff."""
-    queryset = model._default_manager.all()
-    if isinstance(queryset, ScopedQuerySet):
-        return queryset.visible_to(user)
-    return queryset if user_scope_path(user) is not None else queryset.none()
-
-
-def staff_role(user) -> str | None:
-    profile = getattr(user, "staff_profile", None)
-    return profile.role if profile is not None else None
-
-
-def may_view(request) -> bool:
-    return request.user.is_superuser or staff_role(request.user) is not None
-
-
-def may_write(request) -> bool:
-    """Managers read; data-entry staff and unit administrators write (groups come later)."""
-    if request.user.is_superuser:
-        return True
-    role = staff_role(request.user)
-    return role is not None and role != StaffRole.MANAGER
 
 
 class SuperuserOnlyMixin:
@@ -91,7 +69,8 @@ class ScopedChoicesMixin:
     """Foreign-key and many-to-many choices limited to what the user may see."""
 
     def get_field_queryset(self, db, db_field, request):
-        queryset = visible(db_field.remote_field.model, request.user)
+        related = db_field.remote_field.model
+        queryset = access.restrict(related._default_manager.all(), request.user, "view")
         ordering = self._related_ordering(db_field, request)
         return queryset.order_by(*ordering) if ordering else queryset
 
@@ -103,58 +82,23 @@ class ScopedChoicesMixin:
         return related_admin.get_ordering(request)
 
 
-def may_edit(request, obj) -> bool:
-    """The role may write and the record is the user's to change (not merely visible).
-
-    Asked several times per page, so the answer is kept on the request.
-    """
-    if not may_write(request):
-        return False
-    if obj is None or obj.pk is None:
-        return True
-    answers = request.__dict__.setdefault("_editable_records", {})
-    key = (type(obj)._meta.label, obj.pk)
-    if key not in answers:
-        answers[key] = record_editable_by(request.user, obj)
-    return answers[key]
-
-
-class RolePermissionsMixin:
-    """View for every staff member with a unit; write unless the role is manager.
-
-    Changing and deleting one record also needs it to be the user's (models.scoping's
-    edit rule): a cell sees the district's session it attends but does not edit it.
-    """
-
-    def has_module_permission(self, request):
-        return may_view(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return may_view(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return may_write(request)
-
-    def has_change_permission(self, request, obj=None):
-        return may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return may_edit(request, obj)
+# Kept for code that imports the old name.
+RolePermissionsMixin = AccessPermissionsMixin
 
 
 @admin.action(permissions=["delete"], description=delete_selected.short_description)
 def delete_selected_editable(modeladmin, request, queryset):
-    """Django's delete-selected, refused when any selected record is not the user's to change.
+    """Django's delete-selected, refused when any selected record is not the user's to delete.
 
     The rows come from the scoped changelist already; a session a cell merely attends is
     visible there but must not be deleted from it. Deleting goes through the ORM's
     collector, so django-simple-history writes a deletion record for each row.
     """
-    editable = queryset.editable_by(request.user) if isinstance(queryset, ScopedQuerySet) else None
-    if editable is not None and editable.count() != queryset.count():
+    deletable = access.restrict(queryset, request.user, "delete")
+    if deletable.count() != queryset.count():
         modeladmin.message_user(
             request,
-            "Không xóa được: trong các bản ghi đã chọn có bản ghi không thuộc quyền sửa của "
+            "Không xóa được: trong các bản ghi đã chọn có bản ghi không thuộc quyền xóa của "
             "bạn (do đơn vị cấp trên tạo). Hãy bỏ chọn các bản ghi đó.",
             messages.ERROR,
         )
@@ -167,10 +111,10 @@ class ScopedAdmin(
     ScopedHistoryAdminMixin,
     FoldedSearchMixin,
     ScopedChoicesMixin,
-    RolePermissionsMixin,
+    AccessPermissionsMixin,
     admin.ModelAdmin,
 ):
-    """Base admin: rows, choices and autocomplete results all go through visible_to(user).
+    """Base admin: rows, choices and autocomplete results all go through access.restrict.
 
     It also keeps the audit trail (scoped history, deleted records) and refuses stale saves.
     """
@@ -184,7 +128,9 @@ class ScopedAdmin(
         # Explicit ordering: annotated (grouped) querysets drop Meta.ordering, and the
         # paginator and autocomplete need a stable order.
         ordering = self.get_ordering(request) or self.model._meta.ordering or ["-pk"]
-        return visible(self.model, request.user).order_by(*ordering)
+        return access.restrict(self.model._default_manager.all(), request.user, "view").order_by(
+            *ordering
+        )
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
@@ -244,12 +190,12 @@ def _preload_autocomplete_labels(forms, field_names) -> None:
             box.preloaded = preloaded
 
 
-class ScopedTabularInline(ScopedChoicesMixin, RolePermissionsMixin, admin.TabularInline):
+class ScopedTabularInline(ScopedChoicesMixin, AccessPermissionsMixin, admin.TabularInline):
     form = AdminModelForm
     extra = 0
 
     def get_queryset(self, request):
-        return visible(self.model, request.user)
+        return access.restrict(self.model._default_manager.all(), request.user, "view")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -282,7 +228,7 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
     parameter_name = "don_vi"
 
     def lookups(self, request, model_admin):
-        units = Organisation.objects.visible_to(request.user)
+        units = access.restrict(Organisation.objects.all(), request.user, "view")
         top = units.order_by("depth").values_list("depth", flat=True).first()
         if top is None:
             return []
@@ -306,7 +252,9 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
         if not hasattr(self, "_selected_unit"):
             value = self.value()
             self._selected_unit = (
-                Organisation.objects.visible_to(request.user).filter(pk=value).first()
+                access.restrict(Organisation.objects.all(), request.user, "view")
+                .filter(pk=value)
+                .first()
                 if value and value.isdigit()
                 else None
             )

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from imports_app.models import ImportJob, ImportJobStatus
 from imports_app.tasks import import_job_check, import_job_write
+from sessions_app import access
 from sessions_app.importers import IMPORTERS
 from sessions_app.imports import (
     DELIMITERS,
@@ -213,11 +214,7 @@ class RecordIOMixin(ImportFlow):
         ]
 
     def has_import_permission(self, request) -> bool:
-        return (
-            self.io_import
-            and self.has_add_permission(request)
-            and self.has_change_permission(request)
-        )
+        return self.io_import and access.has_permissions(request.user, self.model, "import")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -249,7 +246,7 @@ class RecordIOMixin(ImportFlow):
         return self.io_template(request, kind=self.io_kind, file_format=file_format)
 
     def export_view(self, request, file_format: str):
-        if not self.has_view_permission(request):
+        if not access.has_permissions(request.user, self.model, "export"):
             raise PermissionDenied
         try:
             changelist = self.get_changelist_instance(request)
@@ -297,10 +294,10 @@ class SessionAttendanceIOMixin(ImportFlow):
         """Recording attendance at a visible session needs a writing role, not the session
         itself: a cell records its members at the district's session it may not edit.
         Which members it may record is the service's rule (its own subtree)."""
-        return self.has_change_permission(request)  # no obj: the role, not the record
+        return access.has_permissions(request.user, Attendance, "import")
 
     def _session_for(self, request, object_id: int, *, change: bool) -> StudySession:
-        session = get_object_or_404(StudySession.objects.visible_to(request.user), pk=object_id)
+        session = access.get_for_user_or_404(StudySession, request.user, object_id, "view")
         allowed = (
             self.has_attendance_permission(request, session)
             if change

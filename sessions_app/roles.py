@@ -1,4 +1,8 @@
-"""The permissions each staff role carries, as Django groups (one group per StaffRole)."""
+"""What each staff role may do, as Django groups: the one source sessions_app.access asks.
+
+One group per StaffRole, plus one a writing role gets at province level (a unit with no
+parent): changing the shared documents, whose dates set every unit's deadlines.
+"""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -42,6 +46,12 @@ UNIT_ADMIN = (
     | {"auth.view_user", "auth.add_user", "auth.change_user"}
 )
 
+# Shared documents are added from below and changed only at the top of the tree.
+PROVINCE_SHARED = {"change_document"}
+PROVINCE_GROUP = "Cấp tỉnh: sửa văn bản dùng chung"
+# Roles that write; a province-level manager still only reads.
+WRITING_ROLES = (StaffRole.DATA_ENTRY, StaffRole.UNIT_ADMIN)
+
 ROLE_PERMISSIONS = {
     StaffRole.DATA_ENTRY: DATA_ENTRY,
     StaffRole.MANAGER: MANAGER,
@@ -80,6 +90,26 @@ def role_group(role: str, *, refresh: bool = False) -> Group:
     return group
 
 
+def province_group(*, refresh: bool = False) -> Group:
+    group, created = Group.objects.get_or_create(name=PROVINCE_GROUP)
+    if created or refresh:
+        group.permissions.set(_permissions(PROVINCE_SHARED))
+    return group
+
+
+def managed_group_names() -> list[str]:
+    """Every group this module hands out (a profile save replaces them all)."""
+    return [*(group_name(role) for role in StaffRole), PROVINCE_GROUP]
+
+
+def groups_for(role: str, unit) -> list[Group]:
+    """The groups a login with this role in this unit belongs to."""
+    groups = [role_group(role)]
+    if StaffRole(role) in WRITING_ROLES and unit is not None and unit.is_root():
+        groups.append(province_group())
+    return groups
+
+
 def setup_role_groups() -> list[Group]:
-    """Create or refresh the three role groups so their permissions match this module."""
-    return [role_group(role, refresh=True) for role in StaffRole]
+    """Create or refresh the role groups so their permissions match this module."""
+    return [*(role_group(role, refresh=True) for role in StaffRole), province_group(refresh=True)]

@@ -23,7 +23,7 @@ from sessions_app.models import (
     WrittenReport,
 )
 from sessions_app.models.scoping import unit_in_scope, user_scope_path
-from sessions_app.roles import group_name, role_group
+from sessions_app.roles import groups_for, managed_group_names
 from sessions_app.selectors import members_required_at
 
 
@@ -315,9 +315,8 @@ def staff_profile_save(*, user, unit: Organisation, role: str, by=None) -> Staff
     profile, _ = StaffProfile.objects.update_or_create(
         user=user, defaults={"unit": unit, "role": role}
     )
-    role_groups = Group.objects.filter(name__in=[group_name(r) for r in StaffRole])
-    user.groups.remove(*role_groups)
-    user.groups.add(role_group(role))
+    user.groups.remove(*Group.objects.filter(name__in=managed_group_names()))
+    user.groups.add(*groups_for(role, unit))
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

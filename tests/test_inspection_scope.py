@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessions_app.models import Inspection, RemediationItem
-from sessions_app.models.scoping import record_editable_by
+from sessions_app.access import allowed
 from tests.admin_forms import page_form_data
 
 
@@ -35,8 +35,8 @@ def _change(model, obj):
 def test_the_inspected_cell_reads_its_inspection_but_cannot_rewrite_it(
     client, alice, diana, district_inspection
 ):
-    assert not record_editable_by(alice, district_inspection)
-    assert record_editable_by(diana, district_inspection)
+    assert not allowed(alice, "change", type(district_inspection), district_inspection)
+    assert allowed(diana, "change", type(district_inspection), district_inspection)
     client.force_login(alice)
     page = client.get(_change(Inspection, district_inspection))
     assert page.status_code == 200

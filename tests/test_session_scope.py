@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from sessions_app.choices import AttendanceStatus
 from sessions_app.models import Attendance, Member, StudySession
-from sessions_app.models.scoping import record_editable_by
+from sessions_app.access import allowed
 from tests import builders
 from tests.admin_forms import page_form_data
 
@@ -100,8 +100,8 @@ def test_the_district_records_every_participating_cell(client, diana, district_s
 def test_a_cell_reads_the_district_session_but_cannot_change_or_delete_it(
     client, alice, diana, district_session
 ):
-    assert not record_editable_by(alice, district_session)
-    assert record_editable_by(diana, district_session)
+    assert not allowed(alice, "change", type(district_session), district_session)
+    assert allowed(diana, "change", type(district_session), district_session)
     client.force_login(alice)
     page = client.get(_change(district_session))
     assert page.status_code == 200

@@ -13,6 +13,11 @@ class OrganisationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
     def scope_filter(self, path):
         return path_q("path", path)
 
+    def edit_filter(self, path):
+        # A unit is changed from above: its own staff read it but neither rename, move
+        # nor retype it (their role permitting changes at all).
+        return path_q("path", path) & ~Q(path=path)
+
 
 class OrganisationManager(MP_NodeManager):
     def get_queryset(self):

@@ -11,7 +11,15 @@ from sessions_app.models.scoping import ScopedQuerySet, path_q
 
 class WrittenReportQuerySet(ScopedQuerySet):
     def scope_filter(self, path):
-        return path_q("member__unit__path", path)
+        # A report written for a session belongs, like its attendance, to the session's
+        # organiser and to the member's unit on the session's day; a report tied to no
+        # session follows the member.
+        from sessions_app.models.study import placed_on_session_day_q
+
+        for_session = path_q("session__organiser__path", path) | placed_on_session_day_q(path)
+        return Q(session__isnull=False) & for_session | Q(session__isnull=True) & path_q(
+            "member__unit__path", path
+        )
 
 
 class WrittenReport(VersionedModel):

@@ -191,9 +191,25 @@ class SessionSite(models.Model):
         return self.name
 
 
+def placed_on_session_day_q(path: str, member: str = "member", day: str = "session__held_on"):
+    """Q: the row's member belonged to a unit of the subtree on the session's day.
+
+    Records of a session follow the member's unit on that day, not today's cell, so a
+    transfer moves no past rows from one branch to another.
+    """
+    from sessions_app.models.members import MemberPlacement  # members imports nothing here
+
+    placed = MemberPlacement.objects.filter(
+        member=OuterRef(member), unit__path__startswith=path, started_on__lte=OuterRef(day)
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef(day)))
+    return Q(Exists(placed))
+
+
 class AttendanceQuerySet(ScopedQuerySet):
     def scope_filter(self, path):
-        return path_q("member__unit__path", path) | path_q("session__organiser__path", path)
+        # The session's organiser owns its attendance; the member's unit on that day reads
+        # and records it (the services check which members it may record).
+        return path_q("session__organiser__path", path) | placed_on_session_day_q(path)
 
 
 class Attendance(models.Model):
