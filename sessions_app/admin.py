@@ -409,6 +409,33 @@ class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin)
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(**selectors.session_tally_annotations())
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        session_pk = obj.pk if obj is not None else None
+        kept = list(selectors.participating_units_out_of_reach(session_pk, request.user))
+
+        class SharedSessionForm(form):
+            """Units outside the editor's subtree stay: the form cannot show them."""
+
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                field = self.fields.get("participating_units")
+                if kept and field is not None:
+                    field.help_text = (
+                        f"Hội nghị còn {len(kept)} đơn vị tham gia ngoài phạm vi của bạn; "
+                        "các đơn vị đó được giữ nguyên khi lưu."
+                    )
+
+            def clean_participating_units(self):
+                chosen = self.cleaned_data["participating_units"]
+                if not kept:
+                    return chosen
+                return chosen.model.objects.filter(
+                    Q(pk__in=chosen.values("pk")) | Q(pk__in=[u.pk for u in kept])
+                )
+
+        return SharedSessionForm
+
     def report_unit_q(self, path):
         return report_selectors.sessions_reaching_q(path)
 

@@ -137,9 +137,10 @@ class ScopedHistoryAdminMixin(SimpleHistoryAdmin):
         return object_id
 
     def history_view(self, request, object_id, extra_context=None):
-        self._require_version(request, unquote(object_id))
+        # The role first (a 403 that says nothing about the record), then the record: 404.
         if not self.has_view_history_permission(request):
             raise PermissionDenied
+        self._require_version(request, unquote(object_id))
         return super().history_view(request, object_id, extra_context)
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
@@ -147,6 +148,8 @@ class ScopedHistoryAdminMixin(SimpleHistoryAdmin):
         return queryset.filter(history_id__in=self._visible_history(request).values("history_id"))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.has_view_history_permission(request):
+            raise PermissionDenied
         object_id = self._require_version(request, unquote(object_id), version_id)
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)

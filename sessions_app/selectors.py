@@ -116,3 +116,19 @@ def session_tally_annotations() -> dict:
             "attendances", filter=~Q(attendances__status__in=attended), distinct=True
         ),
     }
+
+
+def participating_units_out_of_reach(session_pk, user) -> QuerySet:
+    """Units taking part in a saved session that the user cannot see.
+
+    An editor's form offers only the units of their subtree; a shared session keeps the
+    others when it is saved (or reverted), so no unit loses the session unseen.
+    """
+    from sessions_app import access  # access imports the models, not the selectors
+
+    session = StudySession.objects.filter(pk=session_pk).first() if session_pk else None
+    if session is None:
+        return StudySession.participating_units.field.related_model.objects.none()
+    units = session.participating_units.all()
+    reachable = access.restrict(units.model.objects.all(), user, "view")
+    return units.exclude(pk__in=reachable.values("pk"))
