@@ -421,6 +421,12 @@ class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin)
                 super().__init__(*args, **kw)
                 field = self.fields.get("participating_units")
                 if kept and field is not None:
+                    # Neither shown nor posted back: their names are not the editor's to read.
+                    hidden = {unit.pk for unit in kept}
+                    initial = self.initial.get("participating_units") or []
+                    self.initial["participating_units"] = [
+                        u for u in initial if getattr(u, "pk", u) not in hidden
+                    ]
                     field.help_text = (
                         f"Hội nghị còn {len(kept)} đơn vị tham gia ngoài phạm vi của bạn; "
                         "các đơn vị đó được giữ nguyên khi lưu."

@@ -1,6 +1,6 @@
 """Post an admin change form as a browser would: everything the page showed, plus changes."""
 
-from django.forms import CheckboxInput
+from django.forms import CheckboxInput, MultiWidget
 
 
 def page_form_data(response) -> dict:
@@ -18,7 +18,13 @@ def page_form_data(response) -> dict:
 def _add_form(data: dict, form) -> None:
     for bound in form:
         value = bound.value()
-        if isinstance(bound.field.widget, CheckboxInput):
+        widget = bound.field.widget
+        if isinstance(widget, MultiWidget):  # a date and a time box, say
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for suffix, sub, part in zip(widget.widgets_names, widget.widgets, parts, strict=True):
+                formatted = sub.format_value(part)
+                data[bound.html_name + suffix] = "" if formatted is None else formatted
+        elif isinstance(widget, CheckboxInput):
             if value:
                 data[bound.html_name] = "on"
         elif isinstance(value, list | tuple):

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sessions_app.models import Inspection, RemediationItem
 from sessions_app.access import allowed
+from sessions_app.models import Inspection, RemediationItem
 from tests.admin_forms import page_form_data
 
 

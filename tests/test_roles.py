@@ -17,6 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from sessions_app import services
+from sessions_app.access import get_for_user_or_404, has_permissions, unit_in_scope
 from sessions_app.choices import StaffRole
 from sessions_app.models import (
     ActionProgramme,
@@ -32,7 +33,6 @@ from sessions_app.models import (
     StudySession,
     WrittenReport,
 )
-from sessions_app.access import get_for_user_or_404, has_permissions, unit_in_scope
 from sessions_app.roles import PROVINCE_GROUP, group_name
 from tests import builders
 

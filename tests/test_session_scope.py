@@ -4,9 +4,9 @@ and none of them may change or delete the district's session itself."""
 import pytest
 from django.urls import reverse
 
+from sessions_app.access import allowed
 from sessions_app.choices import AttendanceStatus
 from sessions_app.models import Attendance, Member, StudySession
-from sessions_app.access import allowed
 from tests import builders
 from tests.admin_forms import page_form_data
 
