@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -139,6 +139,15 @@ class ScopedAdmin(
                 actions["delete_selected"], func=delete_selected_editable
             )
         return actions
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The last guard, inside the admin's transaction: the record as it became must be
+        # one the user may have added or changed (its place in the tree included).
+        action = "change" if change else "add"
+        saved = self.model._default_manager.filter(pk=form.instance.pk)
+        if not access.restrict(saved, request.user, action).exists():
+            raise PermissionDenied("Bản ghi sau khi lưu sẽ nằm ngoài phạm vi được sửa của bạn.")
 
     def get_object(self, request, object_id, from_field=None):
         # Out of scope is the same as absent: 404, not a redirect that hints at existence.

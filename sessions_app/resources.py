@@ -6,6 +6,7 @@ a file the import takes back as it is. Every export starts from the rows the use
 
 from import_export import fields, resources, widgets
 
+from sessions_app import access
 from sessions_app.importers import (
     AttendanceImporter,
     DocumentImporter,
@@ -17,11 +18,9 @@ from sessions_app.importers import (
 from sessions_app.models import (
     Attendance,
     Document,
-    Inspection,
     Member,
     Organisation,
     RemediationItem,
-    StudySession,
     WrittenReport,
 )
 
@@ -69,7 +68,7 @@ class ScopedResource(resources.ModelResource):
         self.user = user
 
     def scope(self, queryset):
-        return queryset.visible_to(self.user)
+        return access.restrict(queryset, self.user, "export")
 
     def related(self, queryset):
         return queryset
@@ -114,7 +113,7 @@ class OrganisationResource(ScopedResource):
         return super().export(queryset.order_by("path"), **kwargs)
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.filter(pk__in=Organisation.objects.visible_to(self.user).values("pk"))
+        return access.restrict(queryset, self.user, "export")
 
     def dehydrate_parent(self, unit):
         return self.parent_codes.get(unit.path[: -Organisation.steplen], "")
@@ -188,10 +187,9 @@ class AttendanceResource(ScopedResource):
         export_order = fields
 
     def scope(self, queryset):
-        # At a shared class every unit sees the session but only its own members' rows.
-        return queryset.visible_to(self.user).filter(
-            session__in=StudySession.objects.visible_to(self.user)
-        )
+        # At a shared class every unit sees the session but only the rows of members it
+        # had on that day (the organiser sees them all): the access rule of attendance.
+        return access.restrict(queryset, self.user, "export")
 
     def related(self, queryset):
         return queryset.select_related("member")
@@ -237,7 +235,7 @@ class RemediationResource(ScopedResource):
         export_order = fields
 
     def scope(self, queryset):
-        return queryset.filter(inspection__in=Inspection.objects.visible_to(self.user))
+        return access.restrict(queryset, self.user, "export")
 
     def related(self, queryset):
         return queryset.select_related("inspection__inspected_unit")

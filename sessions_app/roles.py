@@ -111,5 +111,14 @@ def groups_for(role: str, unit) -> list[Group]:
 
 
 def setup_role_groups() -> list[Group]:
-    """Create or refresh the role groups so their permissions match this module."""
-    return [*(role_group(role, refresh=True) for role in StaffRole), province_group(refresh=True)]
+    """Create or refresh the role groups so their permissions match this module.
+
+    Logins placed before the province-level group existed join it here too.
+    """
+    groups = [*(role_group(role, refresh=True) for role in StaffRole)]
+    province = province_group(refresh=True)
+    from sessions_app.models import StaffProfile  # roles is imported by models' services
+
+    at_province = StaffProfile.objects.filter(unit__depth=1, role__in=WRITING_ROLES)
+    province.user_set.set([profile.user_id for profile in at_province])
+    return [*groups, province]

@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 
+from sessions_app import services
 from sessions_app.choices import StaffRole
-from sessions_app.models import StaffProfile, StudySession
+from sessions_app.models import StudySession
 from tests import builders
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,7 +60,8 @@ def test_new_staff_enters_a_session_for_two_documents_and_takes_the_roll_call(
     user = get_user_model().objects.create_user(
         username="hoa", password="mat-khau-1", is_staff=True
     )
-    StaffProfile.objects.create(user=user, unit=tree["commune_a"], role=StaffRole.DATA_ENTRY)
+    # Through the service, as the user page does: the role's group carries its permissions.
+    services.staff_profile_save(user=user, unit=tree["commune_a"], role=StaffRole.DATA_ENTRY)
 
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "hoa")
