@@ -187,7 +187,8 @@ def _done_message(job: ImportJob) -> str:
     counts = job.report.get("counts", {})
     return (
         f"Đã nhập xong {job.report.get('rows', 0)} dòng: {counts.get('new', 0)} mới, "
-        f"{counts.get('changed', 0)} thay đổi, {counts.get('unchanged', 0)} không đổi."
+        f"{counts.get('changed', 0)} thay đổi, {counts.get('unchanged', 0)} không đổi"
+        + (f", {counts['skipped']} bỏ qua." if counts.get("skipped") else ".")
     )
 
 

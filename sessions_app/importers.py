@@ -147,6 +147,7 @@ class MemberImporter(Importer):
             for m in self.lock(Member.objects.filter(code__in=codes).select_related("unit"))
         }
         hidden = self._hidden_codes(existing)
+        moved_away = self._moved_away(hidden)
         card_holders = dict(
             Member.objects.filter(
                 card_number__in={r.values.get("card_number") for r in rows} - {"", None}
@@ -158,6 +159,9 @@ class MemberImporter(Importer):
             if not row.ok:
                 continue
             member = existing.get(row.values["code"])
+            if member is not None and member.code in moved_away:
+                self._skip_moved_away(row, member, plan, report)
+                continue
             unit = self._check_row(row, member, units, hidden, card_holders, report)
             if row.ok:
                 moving += self._plan_row(row, member, unit, plan, report)
@@ -201,6 +205,34 @@ class MemberImporter(Importer):
             .values_list("code", flat=True)
         )
         return set(existing) - visible
+
+    def _moved_away(self, hidden: set[str]) -> set[str]:
+        """Members the user still sees (they were placed in its units) but no longer
+        changes: they moved to a unit outside its subtree."""
+        if not hidden:
+            return set()
+        visible = Member.objects.visible_to(self.user).filter(code__in=hidden)
+        return set(visible.values_list("code", flat=True))
+
+    def _skip_moved_away(self, row: Row, member: Member, plan: MemberPlan, report) -> None:
+        """A unit's own export lists the members who moved away: such a row is skipped when
+        it says what the record says, and refused when it would change the member."""
+        values = row.values
+        unit_code = member.unit.code if member.unit_id else ""
+        unchanged = (
+            not changed_fields(member, values, plan.update_fields)
+            and values.get("unit", unit_code) in (unit_code, "")
+            and values.get("status", member.status) == member.status
+        )
+        if unchanged:
+            report.classify(row, "skipped", f"{member.code} – {member.full_name}")
+        else:
+            report.error(
+                row,
+                "Mã đảng viên",
+                f"Đảng viên mã “{member.code}” đã chuyển khỏi đơn vị của bạn; không sửa được "
+                "qua tệp (dòng đúng như dữ liệu hiện có thì được bỏ qua).",
+            )
 
     def _check_row(self, row, member, units, hidden, card_holders, report) -> Organisation | None:
         values = row.values

@@ -531,6 +531,7 @@ class ImportReport:
 
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # "skipped" appears only when a row was skipped (a member who moved away).
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
     preview: list[dict] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
@@ -570,7 +571,7 @@ class ImportReport:
                 )
                 return
             self.versions[key] = version
-        self.counts[status] += 1
+        self.counts[status] = self.counts.get(status, 0) + 1
         if status != "unchanged" and len(self.preview) < PREVIEW_ROWS:
             self.preview.append(
                 {"row": row.number, "status": status, "label": label, "changes": list(changes)}
