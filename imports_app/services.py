@@ -7,6 +7,7 @@ state the user can read (INVALID with the rows to fix, or FAILED), never "runnin
 
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -39,7 +40,7 @@ def import_job_create(
     )
     job.file.save(name, ContentFile(data), save=False)
     job.save()
-    _enqueue_check(job.pk)
+    _enqueue_check(job.pk, size=len(data))
     return job
 
 
@@ -49,7 +50,7 @@ def import_job_pick_sheet(*, job: ImportJob, sheet: str) -> bool:
         pk=job.pk, status__in=[ImportJobStatus.READY, ImportJobStatus.INVALID]
     ).update(status=ImportJobStatus.CHECKING, sheet=sheet[:100], rows_done=0)
     if moved:
-        _enqueue_check(job.pk)
+        _enqueue_check(job.pk, size=job.file.size if job.file else 0)
     return bool(moved)
 
 
@@ -63,14 +64,26 @@ def import_job_confirm(*, job: ImportJob) -> bool:
     if moved:
         from imports_app.tasks import import_job_write
 
-        import_job_write.enqueue(job.pk)
+        rows = job.report.get("rows", 0)
+        import_job_write.using(backend=_backend_for(rows)).enqueue(job.pk)
     return bool(moved)
 
 
-def _enqueue_check(job_id: int) -> None:
+# Bytes a row of a roster takes in a CSV, to tell a small upload before it is read.
+BYTES_PER_ROW = 150
+
+
+def _backend_for(rows: int) -> str:
+    """Small jobs run at once in the request; bigger ones go to the default backend, which
+    is the background queue in production (settings.TASKS)."""
+    return "inline" if rows <= settings.IMPORT_BACKGROUND_ROWS else "default"
+
+
+def _enqueue_check(job_id: int, *, size: int) -> None:
     from imports_app.tasks import import_job_check
 
-    import_job_check.enqueue(job_id)
+    rows = size // BYTES_PER_ROW
+    import_job_check.using(backend=_backend_for(rows)).enqueue(job_id)
 
 
 def importer_for(job: ImportJob):

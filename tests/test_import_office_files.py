@@ -18,6 +18,8 @@ from tests import hostile_files as hostile
 from tests.io_helpers import messages, run_import
 
 IMPORT_URL = "admin:sessions_app_member_import"
+IMMEDIATE = "django.tasks.backends.immediate.ImmediateBackend"
+QUEUED = {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}  # tasks wait for a worker
 ROW = "N1,Nguyễn Văn An,CBA1,01/05/2015"
 
 
@@ -178,7 +180,7 @@ def test_a_row_that_would_change_a_member_who_moved_away_is_refused(tree, roster
 
 
 def test_a_double_click_on_confirm_writes_once_and_says_so(tree, admin_client, settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {"default": QUEUED, "inline": QUEUED}
     response = upload(
         admin_client, "a.csv", ("Mã đảng viên,Họ và tên,Mã chi bộ,Ngày vào Đảng\n" + ROW).encode()
     )
@@ -201,7 +203,7 @@ def test_a_double_click_on_confirm_writes_once_and_says_so(tree, admin_client, s
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
 def test_two_confirms_at_the_same_moment_start_one_write(tree, superuser, settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {"default": QUEUED, "inline": QUEUED}
     job = ImportJob.objects.create(
         user=superuser, kind="members", original_name="a.csv", status=ImportJobStatus.READY
     )
@@ -267,3 +269,23 @@ def test_database_refusals_are_told_by_their_constraint_never_raw():
         "khác; hãy chuyển sinh hoạt."
     )
     assert "6071" not in database_error_message(IntegrityError("Key (id)=(6071) exists"))
+
+
+def test_a_confirm_of_more_rows_than_the_threshold_goes_to_the_background(
+    tree, admin_client, settings
+):
+    settings.TASKS = {"default": QUEUED, "inline": {"BACKEND": IMMEDIATE}}
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    content = "Mã đảng viên,Họ và tên,Mã chi bộ,Ngày vào Đảng\n"
+    content += "".join(f"N{n},Người {n},CBA1,01/05/2015\n" for n in range(3))
+    response = upload(admin_client, "a.csv", content.encode())
+    assert ImportJob.objects.get().status == ImportJobStatus.READY  # a small file: checked at once
+
+    admin_client.post(response.url)
+    page = admin_client.get(response.url).content.decode()
+
+    assert ImportJob.objects.get().status == ImportJobStatus.WRITING
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert Member.objects.count() == 0  # until the worker runs it
+    job_services.import_job_run(ImportJob.objects.get().pk, dry_run=False)
+    assert Member.objects.count() == 3
