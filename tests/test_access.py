@@ -446,7 +446,8 @@ def test_the_old_helper_names_ask_the_access_module_until_their_callers_switch(
     with pytest.raises(Http404):
         get_object_visible_or_404(Member, charlie, an.pk)
     request = rf.get("/")
-    request.user, answers = alice, [may_write(request), may_write(request, Document)]
+    request.user = alice
+    answers = [may_write(request), may_write(request, Document)]
     request.user = bob
     answers += [may_write(request), may_write(request, Member)]
     assert answers == [True, False, False, False]
