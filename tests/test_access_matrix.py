@@ -4,7 +4,8 @@ The expected answer is derived, not listed: the persona's Django permissions (it
 groups, asked with user.has_perm) and the record's place in the tree (which units own
 the record for reading and for writing, declared below from the domain, independently of
 the querysets the code filters with). The door is the admin: the list, the change page,
-a POST of the change form, a POST of the revert page, the delete page.
+a POST of the change form, a POST of the revert page, the delete page, the import and
+export pages.
 
 Personas (conftest, plus two at province level): Alice enters data in cell A1, Bob
 manages district A, Charlie enters data in cell B1 (the sibling branch), Diana
@@ -186,6 +187,11 @@ def in_subtree(user, units) -> bool:
 def expected(user, model, sample, action) -> bool:
     if action == "add":  # no record yet: the role decides; the saved record is checked after
         return permitted(user, model, action)
+    if action == "export":  # the page opens; its rows are the list's (asked above)
+        return permitted(user, model, "view")
+    if action == "import":  # rows are checked one by one by the importer
+        opens = getattr(admin.site._registry[model], "io_import", False)
+        return opens and permitted(user, model, "add") and permitted(user, model, "change")
     units = sample.readers if action in {"view", "history"} else sample.writers
     return permitted(user, model, action) and in_subtree(user, units)
 
@@ -245,6 +251,10 @@ def walk(client, superuser, model, sample, personas):
         listed = client.get(_url(model, "changelist"))
         answers["view (list)"] = listed.status_code == 200 and change_url in listed.content.decode()
         answers["add"] = client.get(_url(model, "add")).status_code == 200
+        if getattr(admin.site._registry[model], "io_kind", ""):
+            exported = client.get(_url(model, "export", "csv"))
+            answers["export"] = exported.status_code == 200
+            answers["import"] = client.get(_url(model, "import")).status_code == 200
 
         if revert_url is not None:
             history = client.get(_url(model, "history", record.pk))
