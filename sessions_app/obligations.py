@@ -420,6 +420,7 @@ def obligations_rebuild(*, root: Organisation | None = None) -> dict[str, int]:
         AttendanceObligation.objects.filter(member_id__in=members).delete()
         ReportObligation.objects.filter(member_id__in=members).delete()
     columns = ["member_id", "session_id", *ATTENDANCE_FIELDS]
+    report_columns = ["member_id", "document_id", *REPORT_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(
             _depths_cte()
@@ -427,15 +428,17 @@ def obligations_rebuild(*, root: Organisation | None = None) -> dict[str, int]:
             + _attendance_select(member_scope),
             _attendance_params(member_params),
         )
-        attendance = cursor.rowcount
-        report_columns = ["member_id", "document_id", *REPORT_FIELDS]
         cursor.execute(
             f"INSERT INTO {_t(ReportObligation)} ({', '.join(report_columns)}) "
             + _report_select(report_scope, with_due_on=True),
             member_params,
         )
-        reports = cursor.rowcount
-    return {"attendance": attendance, "reports": reports}
+    # SQLite reports no row count for INSERT … SELECT behind a WITH clause: count instead.
+    attendance, reports = AttendanceObligation.objects.all(), ReportObligation.objects.all()
+    if root is not None:
+        attendance = attendance.filter(member_id__in=members)
+        reports = reports.filter(member_id__in=members)
+    return {"attendance": attendance.count(), "reports": reports.count()}
 
 
 # --- what a changed record touches ---------------------------------------------------------
