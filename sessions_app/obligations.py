@@ -406,6 +406,9 @@ def obligations_rebuild(*, root: Organisation | None = None) -> dict[str, int]:
     columns = ["member_id", "session_id", *ATTENDANCE_FIELDS]
     report_columns = ["member_id", "document_id", *REPORT_FIELDS]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One sort of every placement × session: give it memory rather than disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
             _depths_cte()
             + f" INSERT INTO {_t(AttendanceObligation)} ({', '.join(columns)}) "
