@@ -11,7 +11,6 @@ from reports_app import selectors
 from reports_app.figures import (
     COUNTED,
     DISTINCT,
-    EARLIEST,
     OWN,
     SUM,
     Context,
@@ -220,9 +219,9 @@ def load(root: Organisation, filters: ReportFilters, today: datetime.date, per_d
 BY_FAMILY = {figure.key: figure.family for figure in COUNTED}
 
 
-def _combine(values: list, rollup: str):
+def _combine(values: list, figure) -> object:
     present = [value for value in values if value is not None]
-    if rollup == EARLIEST:
+    if figure.measure.startswith("min"):
         return min(present, default=None)
     return sum(present)
 
@@ -235,17 +234,17 @@ def figures_of(data, bucket: str | None, doc_id, root_path: str) -> Figures:
         rows = data[figure.family]
         if bucket is not None:
             part = rows.get((bucket, doc_id)) or {}
-            figures[figure.key] = _combine([part.get(figure.key)], figure.rollup)
+            figures[figure.key] = _combine([part.get(figure.key)], figure)
             continue
         if figure.rollup == DISTINCT:
             total = data["totals"][figure.family].get(doc_id) or {}
             figures[figure.key] = total.get(figure.key) or 0
         elif figure.rollup == OWN:
             own = rows.get((root_path, doc_id)) or {}
-            figures[figure.key] = own.get(figure.key)
+            figures[figure.key] = _combine([own.get(figure.key)], figure)
         else:
             parts = [row.get(figure.key) for (_, d), row in rows.items() if d == doc_id]
-            figures[figure.key] = _combine(parts, figure.rollup if figure.rollup != SUM else SUM)
+            figures[figure.key] = _combine(parts, figure)
     return figures
 
 

@@ -190,16 +190,6 @@ FIGURES: list[Figure] = [
         export=False,
     ),
     Figure(
-        "reported_sessions",
-        "Hội nghị báo cáo số liệu",
-        "Số hội nghị chỉ báo cáo số lượng (không có danh sách điểm danh) được tính cho đơn vị: "
-        "hội nghị của một đơn vị tính cho đơn vị đó; hội nghị chung của nhiều đơn vị tính cho "
-        "đơn vị cấp trên gần nhất của các đơn vị ấy.",
-        G_REPORTED,
-        family="reported",
-        table=False,
-    ),
-    Figure(
         "sessions",
         "Số hội nghị",
         "Số hội nghị có đảng viên của đơn vị phải học cộng số hội nghị báo cáo số liệu của đơn vị.",
@@ -358,6 +348,16 @@ FIGURES: list[Figure] = [
         where=ROSTER & Q(made_up_by__isnull=False),
     ),
     # --- reported counts ----------------------------------------------------------------
+    Figure(
+        "reported_sessions",
+        "Hội nghị báo cáo số liệu",
+        "Số hội nghị chỉ báo cáo số lượng (không có danh sách điểm danh) được tính cho đơn vị: "
+        "hội nghị của một đơn vị tính cho đơn vị đó; hội nghị chung của nhiều đơn vị tính cho "
+        "đơn vị cấp trên gần nhất của các đơn vị ấy.",
+        G_REPORTED,
+        family="reported",
+        table=False,
+    ),
     Figure(
         "reported_expected",
         "Số được triệu tập (báo cáo)",

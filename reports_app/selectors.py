@@ -214,8 +214,17 @@ def grouped(
     keys = {"bucket": _bucket(family, root)}
     if per_document:
         keys["doc"] = F(family.document)
-    rows = qs.annotate(**keys).values(*keys).annotate(**aggregates).order_by()
-    return {(row["bucket"], row.get("doc")): row for row in rows}
+    rows = qs.annotate(**keys).values(*keys).annotate(**_aliased(aggregates)).order_by()
+    return {(row["bucket"], row.get("doc")): _unaliased(row) for row in rows}
+
+
+# Aggregate names must not shadow the rows' own fields (reported_expected…).
+def _aliased(aggregates: dict) -> dict:
+    return {f"figure__{key}": value for key, value in aggregates.items()}
+
+
+def _unaliased(row: dict) -> dict:
+    return {key.removeprefix("figure__"): value for key, value in row.items()}
 
 
 def totals(
@@ -225,9 +234,9 @@ def totals(
     family = FAMILIES[name]
     qs = family_rows(name, root, filters)
     if not per_document:
-        return {None: qs.aggregate(**aggregates)}
-    rows = qs.annotate(doc=F(family.document)).values("doc").annotate(**aggregates).order_by()
-    return {row["doc"]: row for row in rows}
+        return {None: _unaliased(qs.aggregate(**_aliased(aggregates)))}
+    rows = qs.annotate(doc=F(family.document)).values("doc").annotate(**_aliased(aggregates))
+    return {row["doc"]: _unaliased(row) for row in rows.order_by()}
 
 
 # --- units and documents ----------------------------------------------------------------
@@ -270,17 +279,20 @@ def monthly_trend(root: Organisation, filters: ReportFilters, aggregates: dict) 
         .rows(root.path, filters)
         .annotate(month=TruncMonth("held_on"))
         .values("month")
-        .annotate(**aggregates["attend"])
+        .annotate(**_aliased(aggregates["attend"]))
         .order_by("month")
     )
     reported = (
         _reported_rows(root, filters)
         .annotate(month=TruncMonth("held_on"))
         .values("month")
-        .annotate(**aggregates["reported"])
+        .annotate(**_aliased(aggregates["reported"]))
         .order_by("month")
     )
-    return {"attend": list(attend), "reported": list(reported)}
+    return {
+        "attend": [_unaliased(row) for row in attend],
+        "reported": [_unaliased(row) for row in reported],
+    }
 
 
 # --- consistency checks ---------------------------------------------------------------
