@@ -97,3 +97,43 @@ def test_every_link_of_a_report_page_opens_its_list(client, superuser, tree, sce
     assert len(links) >= 3 * 10
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+
+
+PAGES = ["unit", "matrix", "print", "export_csv", "export_xlsx", "figure"]
+
+
+def _count_queries(client, name, unit, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kwargs = {"pk": unit.pk, **({"key": "required"} if name == "figure" else {})}
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse(f"reports_app:{name}", kwargs=kwargs), query).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_report_pages_cost_the_same_queries_as_obligation_rows_grow(
+    client, superuser, tree, scenario, name
+):
+    """Pinned: the report (with its trend), matrix, print, exports and a figure's list."""
+    from sessions_app import services
+    from tests import builders
+
+    client.force_login(superuser)
+    query = {"document": scenario["d1"].pk}
+    before = _count_queries(client, name, tree["province"], query)
+    newcomers = [builders.member(tree["cell_b1"], f"Đảng viên {i}") for i in range(30)]
+    for day in (2, 9, 16):
+        session = builders.session(
+            tree["commune_b"],
+            [tree["commune_b"]],
+            [scenario["d1"]],
+            held_on=datetime.date(2023, 11, day),
+        )
+        services.attendance_record_roster(
+            session=session, statuses={m.pk: "co_mat" for m in newcomers}
+        )
+    after = _count_queries(client, name, tree["province"], query)
+    assert after == before
+    assert after <= {"matrix": 18, "figure": 12}.get(name, 24)
