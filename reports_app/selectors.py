@@ -258,15 +258,33 @@ def child_units(root: Organisation, filters: ReportFilters) -> QuerySet[Organisa
 
 
 def documents_studied(root: Organisation, filters: ReportFilters, limit: int = 12):
-    """Documents of the sessions counted in the root's subtree in the period (matrix columns)."""
-    attend = FAMILIES["attend"].rows(root.path, filters).filter(counts_only=False)
-    reported = _reported_rows(root, filters)
-    docs = Document.objects.filter(
-        Q(sessions__in=attend.values("session")) | Q(sessions__in=reported.values("pk"))
-    ).distinct()
+    """Documents of the sessions counted in the root's subtree in the period (matrix columns).
+
+    Candidate sessions come from the small session tables (those reaching the subtree); an
+    EXISTS on the obligation rows of each keeps those with members required under the root.
+    """
+    reaching = SessionUnit.objects.filter(
+        Q(organisation__path__startswith=root.path) | Q(organisation__path__in=ancestor_paths(root))
+    ).values("studysession")
+    required_here = AttendanceObligation.objects.filter(
+        session=OuterRef("pk"), unit_path__startswith=root.path, counts_only=False
+    )
+    sessions = StudySession.objects.filter(pk__in=reaching, makeup_of__isnull=True)
+    if filters.date_from:
+        sessions = sessions.filter(held_on__gte=filters.date_from)
+    if filters.date_to:
+        sessions = sessions.filter(held_on__lte=filters.date_to)
+    sessions = sessions.filter(
+        Exists(required_here.filter(unit_match_q("unit_path", root.path, filters)))
+    )
+    docs = set(
+        Document.objects.filter(sessions__in=sessions.values("pk")).values_list("pk", flat=True)
+    )
+    reported = _reported_rows(root, filters).values("pk")
+    docs |= set(Document.objects.filter(sessions__in=reported).values_list("pk", flat=True))
     if filters.document:
-        docs = docs.filter(pk=filters.document.pk)
-    return list(docs.order_by("-issued_on", "symbol")[:limit])
+        docs &= {filters.document.pk}
+    return list(Document.objects.filter(pk__in=docs).order_by("-issued_on", "symbol")[:limit])
 
 
 # --- trend ----------------------------------------------------------------------------
