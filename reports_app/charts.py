@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reports_app.compliance import UnitRow, pct_text
+from reports_app.compliance import UnitRow
+from reports_app.figures import REPORTED_BASIS, pct_text
 
 PLOT_HEIGHT = 160
 TOP = 20
@@ -62,34 +63,20 @@ def participation_chart(rows: list[UnitRow], target) -> dict:
     }
 
 
-def trend_chart(trend: dict) -> dict:
-    """One bar per month: attended over recorded (rosters) or as reported (counts)."""
-    months: dict = {}
-    for row in trend["roster"]:
-        months.setdefault(row["month"], {})["roster"] = row
-    for row in trend["reported"]:
-        months.setdefault(row["month"], {})["reported"] = row
+def trend_chart(trend: list[dict]) -> dict:
+    """One bar per month: the participation rate by the table's rule and rounding."""
     bars, labels = [], []
-    for index, (month, parts) in enumerate(sorted(months.items())):
+    for index, month in enumerate(trend):
         x = LEFT + index * MONTH_STEP
-        roster, reported = parts.get("roster"), parts.get("reported")
-        if roster and roster["recorded"]:
-            rate = Decimal(roster["attended"]) * 100 / roster["recorded"]
-            css = "bar-participation"
-        elif reported and reported["expected"]:
-            rate, css = (
-                Decimal(reported["attended"] or 0) * 100 / reported["expected"],
-                "bar-reported",
-            )
-        elif reported and reported["rate"] is not None:
-            rate, css = Decimal(reported["rate"]), "bar-reported"
-        else:
-            rate, css = None, "bar-participation"
-        label = f"{month:%m/%Y}"
-        bars.append(_bar(x, rate, css, f"{label}: {_text(rate)}"))
+        rate = month["rate"]
+        css = "bar-participation" if month["basis"] != REPORTED_BASIS else "bar-reported"
+        label = f"{month['month']:%m/%Y}"
+        bars.append(
+            _bar(x, rate, css, f"{label}: {_text(rate)} ({month['basis'] or 'chưa có số liệu'})")
+        )
         labels.append({"x": x + BAR // 2, "text": label})
     return {
-        "width": LEFT + max(len(months), 1) * MONTH_STEP + 30,
+        "width": LEFT + max(len(trend), 1) * MONTH_STEP + 30,
         "height": TOP + PLOT_HEIGHT + 40,
         "bars": bars,
         "labels": labels,
@@ -98,7 +85,7 @@ def trend_chart(trend: dict) -> dict:
         "label_y": TOP + PLOT_HEIGHT + 14,
         "grid": [{"y": _y(p), "text": f"{p}%"} for p in (0, 50, 100)],
         "left": LEFT,
-        "empty": not months,
+        "empty": not trend,
     }
 
 

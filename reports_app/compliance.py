@@ -1,53 +1,29 @@
-"""The compliance report: aggregated figures per unit row, rates and verdicts against targets.
+"""The compliance report: the registry's figures per unit row, rates and verdicts.
 
-Every loop here runs over unit rows (already aggregated in SQL), never over records.
+Every loop here runs over unit rows and figures (already aggregated in SQL), never over
+records. Which figures exist and how each adds up the tree is reports_app/figures.py.
 """
 
 import datetime
-from dataclasses import dataclass, field, fields
-from decimal import ROUND_HALF_UP, Decimal
-
-from django.utils.formats import number_format
+from dataclasses import dataclass, field
 
 from reports_app import selectors
+from reports_app.figures import (
+    COUNTED,
+    DISTINCT,
+    OWN,
+    SUM,
+    Context,
+    family_figures,
+    participation,
+    pct_text,
+    percent,
+)
 from reports_app.models import ComplianceTarget
 from reports_app.selectors import ReportFilters
 from sessions_app.choices import UnitKind
 from sessions_app.models import Document, Organisation
 
-ADDITIVE = [
-    "required",
-    "attended",
-    "late",
-    "excused",
-    "unexcused",
-    "made_up",
-    "reports_required",
-    "reports",
-    "submitted",
-    "passed",
-    "sent_back",
-    "failed",
-    "leaders",
-    "leaders_with_plan",
-    "programmes",
-    "own_programmes",
-    "inspections",
-    "concluded",
-    "remediations",
-    "open_items",
-    "overdue",
-    "reported_sessions",
-    "reported_expected",
-    "reported_attended",
-    "reported_sites",
-    "reported_rate_expected",
-    "reported_rate_attended",
-    "reported_rate_sum",
-    "reported_rate_count",
-]
-ROSTER_BASIS = "theo điểm danh"
-REPORTED_BASIS = "theo số liệu báo cáo"
 # Units that issue their own action programme; cells carry it out under their committee.
 ISSUE_PROGRAMMES = {
     UnitKind.PROVINCE,
@@ -56,143 +32,72 @@ ISSUE_PROGRAMMES = {
     UnitKind.GRASSROOTS_COMMITTEE,
     UnitKind.GRASSROOTS_CELL,
 }
+FAMILIES_COUNTED = sorted({figure.family for figure in COUNTED})
 
 
-def percent(part, whole) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+class Figures(dict):
+    """Every counted figure of one unit row by key, and the figures computed from them."""
 
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
-def pct_text(value) -> str:
-    """99,8% or 95% — the Vietnamese way."""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return f"{number_format(int(value), force_grouping=True)}%"
-    return f"{number_format(value, decimal_pos=1, force_grouping=True)}%"
-
-
-@dataclass
-class Figures:
-    """Every figure of one unit row (a child rolled up over its subtree, or the root)."""
-
-    sessions: int = 0
-    first_session: datetime.date | None = None
-    dates_estimated: bool = False  # a session date the source did not give (seed articles)
-    required: int = 0
-    attended: int = 0
-    late: int = 0
-    excused: int = 0
-    unexcused: int = 0
-    made_up: int = 0
-    reports_required: int = 0
-    reports: int = 0
-    submitted: int = 0
-    passed: int = 0
-    sent_back: int = 0
-    failed: int = 0
-    leaders: int = 0
-    leaders_with_plan: int = 0
-    programmes: int = 0
-    own_programmes: int = 0
-    own_first: datetime.date | None = None
-    inspections: int = 0
-    concluded: int = 0
-    remediations: int = 0
-    open_items: int = 0
-    overdue: int = 0
-    reported_sessions: int = 0
-    reported_expected: int = 0
-    reported_attended: int = 0
-    reported_sites: int = 0
-    # The parts of the reported rate (see selectors._reported_aggregates): attended and
-    # expected of the sessions that reported both; the sum and number of rates reported.
-    reported_rate_expected: int = 0
-    reported_rate_attended: int = 0
-    reported_rate_sum: Decimal = Decimal(0)
-    reported_rate_count: int = 0
-
-    def add(self, row: dict) -> None:
-        for name in ADDITIVE:
-            if row.get(name) is not None:
-                setattr(self, name, getattr(self, name) + row[name])
-        if row.get("own_first"):
-            self.own_first = min(filter(None, [self.own_first, row["own_first"]]))
-
-    @property
-    def has_roster(self) -> bool:
-        return self.required > 0
-
-    @property
-    def has_reported(self) -> bool:
-        """Counts-only sessions were reported for the unit (shown whether or not it has rosters)."""
-        return self.reported_sessions > 0
-
-    @property
-    def is_reported(self) -> bool:
-        """The participation rate comes from counts the unit reported, not from a roster."""
-        return not self.has_roster and self.has_reported
-
-    @property
-    def rate_basis(self) -> str | None:
-        """What the participation rate (and so the verdict) is computed from."""
-        if self.has_roster:
-            return ROSTER_BASIS
-        if self.has_reported:
-            return REPORTED_BASIS
-        return None
-
-    @property
-    def absent(self) -> int:
-        return self.excused + self.unexcused
-
-    @property
-    def not_recorded(self) -> int:
-        return max(self.required - self.attended - self.absent, 0)
-
-    @property
-    def roster_rate(self) -> Decimal | None:
-        """Attended, plus absences closed by a make-up session, over members required."""
-        return percent(self.attended + self.made_up, self.required)
-
-    @property
-    def reported_rate(self) -> Decimal | None:
-        """Attended ÷ expected where a session reported both; else the rates' plain average."""
-        if self.reported_rate_expected:
-            return percent(self.reported_rate_attended, self.reported_rate_expected)
-        if self.reported_rate_count:
-            average = Decimal(self.reported_rate_sum) / self.reported_rate_count
-            return average.quantize(Decimal("0.1"), ROUND_HALF_UP)
-        return None
-
-    @property
-    def reported_rate_is_average(self) -> bool:
-        return not self.reported_rate_expected and self.reported_rate_count > 0
-
-    @property
-    def reported_rate_partial(self) -> bool:
-        """Some reported attendance is left out of the rate: its session gave no expected count."""
-        return bool(self.reported_rate_expected) and (
-            self.reported_rate_attended != self.reported_attended
-            or self.reported_rate_expected != self.reported_expected
+    @classmethod
+    def empty(cls) -> "Figures":
+        return cls(
+            {figure.key: None if figure.measure.startswith("min") else 0 for figure in COUNTED}
         )
 
     @property
-    def participation_rate(self) -> Decimal | None:
-        """The rate the verdict uses: the roster's where the unit has one, else the reported."""
-        return self.roster_rate if self.has_roster else self.reported_rate
+    def sessions(self) -> int:
+        return self["roster_sessions"] + self["reported_sessions"]
 
     @property
-    def report_rate(self) -> Decimal | None:
-        return percent(self.submitted, self.reports_required)
+    def first_session(self) -> datetime.date | None:
+        return min(filter(None, [self["roster_first"], self["reported_first"]]), default=None)
 
     @property
-    def pass_rate(self) -> Decimal | None:
-        return percent(self.passed, self.reports_required)
+    def dates_estimated(self) -> bool:
+        """The first session itself has an estimated date (≈)."""
+        first = self.first_session
+        return first is not None and first in (
+            self["roster_first_estimated"],
+            self["reported_first_estimated"],
+        )
+
+    @property
+    def participation_rate(self):
+        return participation(self)[0]
+
+    @property
+    def rate_basis(self) -> str:
+        return participation(self)[1]
+
+    @property
+    def has_roster(self) -> bool:
+        return self["required"] > 0
+
+    @property
+    def has_reported(self) -> bool:
+        return self["reported_sessions"] > 0
+
+    @property
+    def is_reported(self) -> bool:
+        return not self.has_roster and self.has_reported
+
+    @property
+    def report_rate(self):
+        return percent(self["submitted"], self["reports_required"])
 
     @property
     def held_any(self) -> bool:
-        return self.sessions > 0 or self.reported_sessions > 0
+        return self.sessions > 0
+
+    @property
+    def absent(self) -> int:
+        return self["excused"] + self["unexcused"]
 
 
 @dataclass
@@ -202,6 +107,7 @@ class UnitRow:
     unit: Organisation
     figures: Figures
     is_root: bool = False
+    is_own: bool = False  # records placed at the root itself, not under a child
     document: Document | None = None
     reasons: list[str] = field(default_factory=list)
     days_to_first: int | None = None
@@ -213,7 +119,17 @@ class UnitRow:
 
     @property
     def verdict(self) -> str:
+        if self.is_own:
+            return ""
         return "Đạt" if self.passed else "Chưa đạt"
+
+    @property
+    def code(self) -> str:
+        return f"{self.unit.code} (trực tiếp)" if self.is_own else self.unit.code
+
+    @property
+    def name(self) -> str:
+        return f"{self.unit.name} (số liệu trực tiếp)" if self.is_own else self.unit.name
 
 
 def judge(row: UnitRow, target: ComplianceTarget) -> None:
@@ -223,6 +139,8 @@ def judge(row: UnitRow, target: ComplianceTarget) -> None:
         row.days_to_first = (f.first_session - doc.issued_on).days
     if doc is not None and f.own_first:
         row.days_to_programme = (f.own_first - doc.issued_on).days
+    if row.is_own:
+        return
     if not f.held_any:
         row.reasons.append("Chưa tổ chức học tập, quán triệt")
         return
@@ -243,13 +161,19 @@ def judge(row: UnitRow, target: ComplianceTarget) -> None:
         row.reasons.append(
             f"Hội nghị đầu tiên sau {row.days_to_first} ngày, quá {target.first_session_days} ngày"
         )
-    if row.unit.kind in ISSUE_PROGRAMMES:
-        if f.own_first is None:
-            row.reasons.append("Chưa ban hành chương trình hành động")
-        elif row.days_to_programme > target.action_programme_days:
-            row.reasons.append(
-                f"Chương trình hành động ban hành sau {row.days_to_programme} ngày, quá {target.action_programme_days} ngày"
-            )
+    if programme_late(row, target) is not None:
+        row.reasons.append(programme_late(row, target))
+
+
+def programme_late(row: UnitRow, target: ComplianceTarget) -> str | None:
+    """Why the unit's own action programme misses the target, if it issues one and does."""
+    if row.unit.kind not in ISSUE_PROGRAMMES:
+        return None
+    if row.figures.own_first is None:
+        return "Chưa ban hành chương trình hành động"
+    if row.days_to_programme > target.action_programme_days:
+        return f"Chương trình hành động ban hành sau {row.days_to_programme} ngày, quá {target.action_programme_days} ngày"
+    return None
 
 
 @dataclass
@@ -262,90 +186,78 @@ class Report:
     today: datetime.date
     total: UnitRow
     rows: list[UnitRow]
+    own: UnitRow | None = None
 
     @property
     def failing(self) -> list[UnitRow]:
         return [row for row in self.rows if not row.passed]
 
-
-def _figures(data: dict, bucket: str | None, doc_id) -> Figures:
-    """Merge grouped rows into one Figures: one bucket, or every bucket when bucket is None."""
-    figures = Figures()
-    for name in ("roster", "reports", "programmes", "inspections", "remediations"):
-        if bucket is None:
-            rows = [row for (_, row_doc), row in data[name].items() if row_doc == doc_id]
-        else:
-            rows = [data[name].get((bucket, doc_id)) or {}]
-        for row in rows:
-            figures.add(_unsuffixed(row, doc_id, name))
-    # A counts-only session may reach several children: the total has its own aggregate.
-    reported = data["reported"]
-    if bucket is None:
-        figures.add(reported["total"].get(doc_id) or {})
-    else:
-        figures.add(reported["per_child"].get((bucket, doc_id)) or {})
-    return figures
+    @property
+    def all_rows(self) -> list[UnitRow]:
+        return [self.total, *self.rows, *([self.own] if self.own else [])]
 
 
-def _unsuffixed(row: dict, doc_id, name: str) -> dict:
-    if name != "roster" or doc_id is None:
-        return row
-    suffix = f"_{doc_id}"
-    return {key.removesuffix(suffix): value for key, value in row.items() if key.endswith(suffix)}
-
-
-def _sessions(data: dict, bucket: str | None, doc_id) -> tuple[int, datetime.date | None, bool]:
-    """Sessions held, the first one's date, and whether any of their dates is estimated."""
-    sessions = data["sessions"]
-    if bucket is None:
-        parts = [sessions["total"].get(doc_id) or {}]
-    else:
-        parts = [
-            sessions["reach_all"].get(doc_id) or {},
-            sessions["per_child"].get((bucket, doc_id)) or {},
-        ]
-    firsts = [part["first"] for part in parts if part.get("first")]
-    return (
-        sum(part.get("n") or 0 for part in parts),
-        min(firsts, default=None),
-        any(part.get("estimated") for part in parts),
-    )
-
-
-def _load(root, filters, today, documents=None) -> dict:
-    per_doc = documents is not None
-    data = {
-        "sessions": selectors.session_figures(root, filters, per_doc),
-        "roster": selectors.roster_figures(root, filters, documents),
-        "reports": selectors.report_figures(root, filters, per_doc),
-        "programmes": selectors.programme_figures(root, filters, per_doc),
-        "inspections": selectors.inspection_figures(root, filters, per_doc),
-        "remediations": selectors.remediation_figures(root, filters, today, per_doc),
-        "reported": selectors.reported_figures(root, filters, per_doc),
-    }
-    if per_doc:
-        # The roster query puts documents in columns; re-key it like the others.
-        data["roster"] = {
-            (bucket, doc.pk): row
-            for (bucket, _), row in data["roster"].items()
-            for doc in documents
-        }
+def load(root: Organisation, filters: ReportFilters, today: datetime.date, per_document=False):
+    """Every family's grouped figures (one query each) and the subtree totals of the
+    figures that do not add up (one query)."""
+    context = Context(depth=root.depth, today=today)
+    data = {}
+    for family in FAMILIES_COUNTED:
+        aggregates = {f.key: f.aggregate(context) for f in family_figures(family)}
+        data[family] = selectors.grouped(
+            family, root, filters, aggregates, per_document=per_document
+        )
+    distinct = {f.key: f.aggregate(context) for f in COUNTED if f.rollup == DISTINCT}
+    by_family = {f.family for f in COUNTED if f.rollup == DISTINCT}
+    data["totals"] = {}
+    for family in by_family:
+        wanted = {k: v for k, v in distinct.items() if BY_FAMILY[k] == family}
+        data["totals"][family] = selectors.totals(family, root, filters, wanted, per_document)
     return data
 
 
-def _row(unit, data, bucket, doc, target, is_root=False, per_document=False) -> UnitRow:
-    doc_id = doc.pk if per_document else None
-    figures = _figures(data, bucket, doc_id)
-    figures.sessions, figures.first_session, figures.dates_estimated = _sessions(
-        data, bucket, doc_id
+BY_FAMILY = {figure.key: figure.family for figure in COUNTED}
+
+
+def _combine(values: list, figure) -> object:
+    present = [value for value in values if value is not None]
+    if figure.measure.startswith("min"):
+        return min(present, default=None)
+    return sum(present)
+
+
+def figures_of(data, bucket: str | None, doc_id, root_path: str) -> Figures:
+    """One row's figures: a bucket (a child's path, or the root's path for its own records),
+    or the whole subtree when bucket is None."""
+    figures = Figures.empty()
+    for figure in COUNTED:
+        rows = data[figure.family]
+        if bucket is not None:
+            part = rows.get((bucket, doc_id)) or {}
+            figures[figure.key] = _combine([part.get(figure.key)], figure)
+            continue
+        if figure.rollup == DISTINCT:
+            total = data["totals"][figure.family].get(doc_id) or {}
+            figures[figure.key] = total.get(figure.key) or 0
+        elif figure.rollup == OWN:
+            own = rows.get((root_path, doc_id)) or {}
+            figures[figure.key] = _combine([own.get(figure.key)], figure)
+        else:
+            parts = [row.get(figure.key) for (_, d), row in rows.items() if d == doc_id]
+            figures[figure.key] = _combine(parts, figure)
+    return figures
+
+
+def _has_own(figures: Figures) -> bool:
+    return any(
+        figures[f.key]
+        for f in COUNTED
+        if f.family in ("attend", "write", "reported") and f.rollup == SUM
     )
-    if is_root:  # the root's own programme, not its children's
-        own = data["programmes"].get((unit.path, doc_id)) or {}
-        figures.own_programmes, figures.own_first = (
-            own.get("own_programmes", 0),
-            own.get("own_first"),
-        )
-    row = UnitRow(unit=unit, figures=figures, is_root=is_root, document=doc)
+
+
+def _row(unit, figures, doc, target, **flags) -> UnitRow:
+    row = UnitRow(unit=unit, figures=figures, document=doc, **flags)
     judge(row, target)
     return row
 
@@ -353,18 +265,25 @@ def _row(unit, data, bucket, doc, target, is_root=False, per_document=False) -> 
 def build_report(root: Organisation, filters: ReportFilters, today: datetime.date) -> Report:
     target = ComplianceTarget.current()
     children = list(selectors.child_units(root, filters))
-    data = _load(root, filters, today)
+    data = load(root, filters, today)
     doc = filters.document
-    rows = [_row(child, data, child.path, doc, target) for child in children]
-    total = _row(root, data, None, doc, target, is_root=True)
-    return Report(root=root, filters=filters, target=target, today=today, total=total, rows=rows)
+    rows = [_row(c, figures_of(data, c.path, None, root.path), doc, target) for c in children]
+    total = _row(root, figures_of(data, None, None, root.path), doc, target, is_root=True)
+    own = None
+    if children:
+        own_figures = figures_of(data, root.path, None, root.path)
+        if _has_own(own_figures):
+            own = _row(root, own_figures, doc, target, is_own=True)
+    return Report(
+        root=root, filters=filters, target=target, today=today, total=total, rows=rows, own=own
+    )
 
 
 STAGES = [
     ("studied", "Đã học tập"),
     ("participation", "Đạt tỷ lệ tham gia"),
-    ("reports", "Bài thu hoạch đạt"),
-    ("programme", "Có chương trình hành động"),
+    ("reports", "Đạt tỷ lệ nộp bài thu hoạch"),
+    ("programme", "Có chương trình hành động đúng hạn"),
     ("inspected", "Đã kiểm tra"),
     ("remediated", "Đã khắc phục xong"),
 ]
@@ -395,15 +314,15 @@ class MatrixCell:
         return sum(1 for key, _ in STAGES if self.stages[key])
 
 
-def _stages(row: UnitRow, target: ComplianceTarget) -> dict[str, bool]:
+def stages(row: UnitRow, target: ComplianceTarget) -> dict[str, bool]:
+    """The matrix's stages, by the same figures and targets as the table's verdict."""
     f = row.figures
     rate = f.participation_rate
     return {
         "studied": f.held_any,
         "participation": rate is not None and rate >= target.participation_rate_min,
-        "reports": not f.reports_required
-        or (f.pass_rate is not None and f.pass_rate >= target.report_rate_min),
-        "programme": f.programmes > 0,
+        "reports": not f.reports_required or f.report_rate >= target.report_rate_min,
+        "programme": programme_late(row, target) is None,
         "inspected": f.inspections > 0,
         "remediated": f.inspections > 0 and f.open_items == 0,
     }
@@ -425,16 +344,49 @@ def build_matrix(root: Organisation, filters: ReportFilters, today: datetime.dat
     target = ComplianceTarget.current()
     documents = selectors.documents_studied(root, filters)
     children = list(selectors.child_units(root, filters))
-    data = _load(root, filters, today, documents) if documents else {}
+    data = load(root, filters, today, per_document=True) if documents else {}
     cells = []
     for child in children:
         line = []
         for doc in documents:
-            row = _row(child, data, child.path, doc, target, per_document=True)
-            line.append(MatrixCell(row=row, stages=_stages(row, target)))
+            row = _row(child, figures_of(data, child.path, doc.pk, root.path), doc, target)
+            line.append(MatrixCell(row=row, stages=stages(row, target)))
         cells.append(line)
     return Matrix(root=root, documents=documents, children=children, cells=cells)
 
 
-def figure_names() -> list[str]:
-    return [f.name for f in fields(Figures)]
+TREND_FIGURES = {
+    "attend": ["required", "attended", "made_up"],
+    "reported": [
+        "reported_rate_expected",
+        "reported_rate_attended",
+        "reported_rate_sum",
+        "reported_rate_count",
+    ],
+}
+
+
+def trend(root: Organisation, filters: ReportFilters, today: datetime.date) -> list[dict]:
+    """Per month: the participation rate by the table's rule and rounding, and its basis."""
+    from reports_app.figures import BY_KEY
+
+    context = Context(depth=root.depth, today=today)
+    aggregates = {
+        family: {key: BY_KEY[key].aggregate(context) for key in keys}
+        for family, keys in TREND_FIGURES.items()
+    }
+    data = selectors.monthly_trend(root, filters, aggregates)
+    months: dict = {}
+    for rows in data.values():
+        for row in rows:
+            month = row.pop("month")
+            if isinstance(month, datetime.datetime):
+                month = month.date()
+            months.setdefault(month, Figures.empty()).update(
+                {key: value or 0 for key, value in row.items()}
+            )
+    result = []
+    for month, figures in sorted(months.items()):
+        rate, basis = participation(figures)
+        result.append({"month": month, "rate": rate, "basis": basis, "figures": figures})
+    return result

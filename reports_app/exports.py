@@ -7,39 +7,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from reports_app.compliance import Report, UnitRow
+from reports_app.figures import EXPORT
 
-HEADERS = [
-    "Mã đơn vị",
-    "Tên tổ chức đảng",
-    "Số hội nghị",
-    "Hội nghị đầu tiên",
-    "Số ngày từ khi ban hành",
-    "Đảng viên phải học",
-    "Tham dự",
-    "Đi muộn",
-    "Vắng có lý do",
-    "Vắng không lý do",
-    "Đã học bù",
-    "Tỷ lệ tham gia (%)",
-    "Tỷ lệ tính",
-    "Hội nghị báo cáo số liệu",
-    "Số được triệu tập (báo cáo)",
-    "Số tham dự (báo cáo)",
-    "Tỷ lệ theo số liệu báo cáo (%)",
-    "Bài thu hoạch phải nộp",
-    "Đã nộp",
-    "Đạt",
-    "Yêu cầu viết lại",
-    "Lãnh đạo có kế hoạch hành động",
-    "Chương trình hành động",
-    "Ngày ban hành chương trình",
-    "Cuộc kiểm tra",
-    "Có kết luận",
-    "Yêu cầu khắc phục chưa xong",
-    "Quá hạn khắc phục",
-    "Kết luận",
-    "Lý do chưa đạt",
-]
+HEADERS = ["Mã đơn vị", "Tên tổ chức đảng", *(figure.label for figure in EXPORT)]
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -55,44 +25,18 @@ def _number(value):
 
 
 def _values(row: UnitRow) -> list:
-    """Roster and reported figures side by side; the rate column is the one the verdict used."""
-    f = row.figures
-    return [
-        row.unit.code,
-        row.unit.name,
-        f.sessions,
-        f.first_session,
-        row.days_to_first,
-        f.required if f.has_roster else None,
-        f.attended if f.has_roster else None,
-        f.late,
-        f.excused,
-        f.unexcused,
-        f.made_up,
-        _number(f.participation_rate),
-        f.rate_basis or "",
-        f.reported_sessions or None,
-        f.reported_expected or None,
-        f.reported_attended or None,
-        _number(f.reported_rate),
-        f.reports_required,
-        f.submitted,
-        f.passed,
-        f.sent_back,
-        f"{f.leaders_with_plan}/{f.leaders}",
-        f.programmes,
-        f.own_first,
-        f.inspections,
-        f.concluded,
-        f.open_items,
-        f.overdue,
-        row.verdict,
-        "; ".join(row.reasons),
-    ]
+    """The registry's export columns; rates as numbers, the basis in its own column."""
+    values = [row.code, row.name]
+    for figure in EXPORT:
+        value = figure.of(row)
+        if figure.kind == "rate":
+            value = _number(value)
+        values.append(value)
+    return values
 
 
 def table(report: Report) -> list[list]:
-    return [[neutralise(v) for v in _values(row)] for row in [report.total, *report.rows]]
+    return [[neutralise(v) for v in _values(row)] for row in report.all_rows]
 
 
 def as_csv(report: Report) -> bytes:

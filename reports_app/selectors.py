@@ -1,16 +1,23 @@
-"""Compliance report queries: all figures of a unit and its children in a fixed handful of
-SQL aggregates, grouped by the child's tree-path prefix. No loop ever runs over records."""
+"""Compliance report queries over the maintained obligation rows.
+
+Each figure family is one grouped query over its rows, grouped by the tree-path prefix of
+the root's children (rows placed at the root itself group under the root's own path).
+The figures themselves (what each counts) are declared once in reports_app/figures.py;
+this module knows the families: where their rows come from, which field places a row in
+the tree, which date puts it in a period and which document it is about.
+"""
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
-    Avg,
-    Count,
+    Case,
+    CharField,
     DateField,
     Exists,
     F,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -18,37 +25,29 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Length, Substr, TruncMonth
 
-from sessions_app.choices import AttendanceStatus, Audience, ReportStatus
+from sessions_app.choices import AttendanceStatus
 from sessions_app.models import (
     ActionProgramme,
     Attendance,
+    AttendanceObligation,
     Document,
-    Exemption,
     Inspection,
-    Member,
     MemberPlacement,
     Organisation,
     RemediationItem,
+    ReportObligation,
     SessionSite,
     StudySession,
-    WrittenReport,
 )
-from sessions_app.selectors import made_up_exists
 
 STEPLEN = Organisation.steplen
 FAR_FUTURE = datetime.date(9999, 12, 31)
 SessionUnit = StudySession.participating_units.through
 ATTENDED = AttendanceStatus.attended_values()
-SUBMITTED = [
-    ReportStatus.SUBMITTED,
-    ReportStatus.PASSED,
-    ReportStatus.REVISION_REQUESTED,
-    ReportStatus.FAILED,
-]
-CADRE_Q = Q(is_leader=True) | ~Q(committee_role="")
 
 
 @dataclass(frozen=True)
@@ -62,13 +61,6 @@ class ReportFilters:
     sector: str = ""
 
 
-class SubqueryCount(Subquery):
-    """COUNT(*) of a correlated subquery, usable inside SUM() of a grouped query."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-    output_field = IntegerField()
-
-
 def child_prefix_length(root: Organisation) -> int:
     return (root.depth + 1) * STEPLEN
 
@@ -78,15 +70,11 @@ def ancestor_paths(root: Organisation) -> list[str]:
     return [root.path[: n * STEPLEN] for n in range(1, root.depth + 1)]
 
 
-def _bucket(path_field: str, root: Organisation):
-    return Substr(path_field, 1, child_prefix_length(root))
-
-
-def unit_match_q(path_field: str, root: Organisation, filters: ReportFilters) -> Q:
-    """Records under a unit of the chosen kind/sector (the unit itself or one above it)."""
+def unit_match_q(path_field: str, root_path: str, filters: ReportFilters) -> Q:
+    """Rows placed under a unit of the chosen kind/sector (the unit itself or one above it)."""
     if not (filters.kind or filters.sector):
         return Q()
-    units = Organisation.objects.filter(path__startswith=root.path)
+    units = Organisation.objects.filter(path__startswith=root_path)
     if filters.kind:
         units = units.filter(kind=filters.kind)
     if filters.sector:
@@ -97,34 +85,161 @@ def unit_match_q(path_field: str, root: Organisation, filters: ReportFilters) ->
     return Q(Exists(units.order_by()))
 
 
-def _grouped(qs: QuerySet, path_field: str, root: Organisation, doc_field: str | None, **aggs):
-    keys = {"bucket": _bucket(path_field, root)}
-    if doc_field:
-        keys["doc"] = F(doc_field)
-    rows = qs.annotate(**keys).values(*keys).annotate(**aggs).order_by()
-    return {(row["bucket"], row.get("doc")): row for row in rows}
+# --- families -----------------------------------------------------------------------
 
 
-def _by_doc(qs: QuerySet, doc_field: str | None, **aggs) -> dict:
-    if doc_field is None:
-        return {None: qs.aggregate(**aggs)}
-    rows = qs.annotate(doc=F(doc_field)).values("doc").annotate(**aggs).order_by()
-    return {row["doc"]: row for row in rows}
+@dataclass(frozen=True)
+class Family:
+    """A kind of row figures count: its source, and the fields the filters apply to."""
+
+    name: str
+    path: str  # tree path of the unit the row belongs to
+    date: str  # the date that puts the row in a period
+    document: str  # the document(s) the row is about (for the filter and the matrix)
+
+    def base(self) -> QuerySet:
+        return FAMILY_SOURCES[self.name]()
+
+    def rows(self, path: str, filters: ReportFilters, *, exact: bool = False) -> QuerySet:
+        """Rows under the unit with this path (exact: placed at the unit itself), filtered."""
+        qs = self.base()
+        qs = qs.filter(**{self.path: path} if exact else {f"{self.path}__startswith": path})
+        return self.filter(qs, filters, path)
+
+    def filter(self, qs: QuerySet, filters: ReportFilters, root_path: str = "") -> QuerySet:
+        if filters.document:
+            qs = qs.filter(**{self.document: filters.document})
+        if filters.date_from:
+            qs = qs.filter(**{f"{self.date}__gte": filters.date_from})
+        if filters.date_to:
+            qs = qs.filter(**{f"{self.date}__lte": filters.date_to})
+        return qs.filter(unit_match_q(self.path, root_path, filters))
 
 
-def base_sessions(filters: ReportFilters) -> QuerySet[StudySession]:
-    """Sessions of the period and document; make-up sessions count on the one they make up."""
-    sessions = StudySession.objects.filter(makeup_of__isnull=True)
-    if filters.date_from:
-        sessions = sessions.filter(held_on__gte=filters.date_from)
-    if filters.date_to:
-        sessions = sessions.filter(held_on__lte=filters.date_to)
-    if filters.document:
-        sessions = sessions.filter(documents=filters.document)
-    return sessions
+def counts_only_sessions() -> QuerySet[StudySession]:
+    """Sessions reported as counts (the seed conferences): figures but no attendance rows.
+
+    Each is placed at the closest unit above all its participating units (a session of one
+    unit at that unit): `lo` and `hi` are the smallest and largest participating paths, and
+    their common prefix is every participant's.
+    """
+    paths = SessionUnit.objects.filter(studysession=OuterRef("pk")).values("studysession")
+    return (
+        StudySession.objects.filter(makeup_of__isnull=True)
+        .filter(
+            Q(reported_expected__isnull=False)
+            | Q(reported_attended__isnull=False)
+            | Q(reported_rate__isnull=False)
+        )
+        .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+        .annotate(
+            lo=Subquery(paths.annotate(p=Min("organisation__path")).values("p")[:1]),
+            hi=Subquery(paths.annotate(p=Max("organisation__path")).values("p")[:1]),
+        )
+        .filter(lo__isnull=False)
+    )
 
 
-# --- units ---------------------------------------------------------------------------
+FAMILY_SOURCES = {
+    "attend": lambda: AttendanceObligation.objects.all(),
+    "write": lambda: ReportObligation.objects.all(),
+    "reported": counts_only_sessions,
+    "programme": lambda: ActionProgramme.objects.all(),
+    "inspection": lambda: Inspection.objects.all(),
+    "remediation": lambda: RemediationItem.objects.all(),
+}
+FAMILIES = {
+    "attend": Family("attend", "unit_path", "held_on", "session__documents"),
+    "write": Family("write", "unit_path", "studied_on", "document"),
+    "reported": Family("reported", "lo", "held_on", "documents"),
+    "programme": Family("programme", "unit__path", "issued_on", "document"),
+    "inspection": Family("inspection", "inspected_unit__path", "started_on", "documents"),
+    "remediation": Family(
+        "remediation",
+        "inspection__inspected_unit__path",
+        "inspection__started_on",
+        "inspection__documents",
+    ),
+}
+
+
+def _bucket(family: Family, root: Organisation):
+    """The child whose subtree holds the row, or the root's own path for its own rows."""
+    if family.name != "reported":
+        return Substr(family.path, 1, child_prefix_length(root))
+    length = child_prefix_length(root)
+    # A counts-only session shared by several children belongs to the root itself.
+    return Case(
+        When(
+            Q(lo_child=F("hi_child")) & Q(lo_length__gte=length),
+            then=F("lo_child"),
+        ),
+        default=Value(root.path),
+        output_field=CharField(),
+    )
+
+
+def _reported_rows(root: Organisation, filters: ReportFilters) -> QuerySet:
+    return FAMILIES["reported"].rows(root.path, filters).filter(hi__startswith=root.path)
+
+
+def family_rows(name: str, root: Organisation, filters: ReportFilters) -> QuerySet:
+    """The family's rows in the root's subtree, filtered."""
+    if name == "reported":
+        return _reported_rows(root, filters)
+    return FAMILIES[name].rows(root.path, filters)
+
+
+def grouped(
+    name: str,
+    root: Organisation,
+    filters: ReportFilters,
+    aggregates: dict,
+    *,
+    per_document: bool = False,
+) -> dict:
+    """One query: the aggregates per (bucket, document) of the family's rows under the root.
+
+    bucket is a child's path or the root's own; document is None unless per_document.
+    """
+    family = FAMILIES[name]
+    qs = family_rows(name, root, filters)
+    if name == "reported":
+        length = child_prefix_length(root)
+        qs = qs.annotate(
+            lo_child=Substr("lo", 1, length),
+            hi_child=Substr("hi", 1, length),
+            lo_length=Length("lo"),
+        )
+    keys = {"bucket": _bucket(family, root)}
+    if per_document:
+        keys["doc"] = F(family.document)
+    rows = qs.annotate(**keys).values(*keys).annotate(**_aliased(aggregates)).order_by()
+    return {(row["bucket"], row.get("doc")): _unaliased(row) for row in rows}
+
+
+# Aggregate names must not shadow the rows' own fields (reported_expected…).
+def _aliased(aggregates: dict) -> dict:
+    return {f"figure__{key}": value for key, value in aggregates.items()}
+
+
+def _unaliased(row: dict) -> dict:
+    return {key.removeprefix("figure__"): value for key, value in row.items()}
+
+
+def totals(
+    name: str, root: Organisation, filters: ReportFilters, aggregates: dict, per_document=False
+) -> dict:
+    """The aggregates over the whole subtree (for figures that do not add up, like sessions)."""
+    family = FAMILIES[name]
+    qs = family_rows(name, root, filters)
+    if not per_document:
+        return {None: _unaliased(qs.aggregate(**_aliased(aggregates)))}
+    rows = qs.annotate(doc=F(family.document)).values("doc").annotate(**_aliased(aggregates))
+    return {row["doc"]: _unaliased(row) for row in rows.order_by()}
+
+
+# --- units and documents ----------------------------------------------------------------
 
 
 def child_units(root: Organisation, filters: ReportFilters) -> QuerySet[Organisation]:
@@ -143,398 +258,69 @@ def child_units(root: Organisation, filters: ReportFilters) -> QuerySet[Organisa
 
 
 def documents_studied(root: Organisation, filters: ReportFilters, limit: int = 12):
-    """Documents of sessions reaching the root's subtree in the period (matrix columns)."""
+    """Documents of the sessions counted in the root's subtree in the period (matrix columns).
+
+    Candidate sessions come from the small session tables (those reaching the subtree); an
+    EXISTS on the obligation rows of each keeps those with members required under the root.
+    """
     reaching = SessionUnit.objects.filter(
-        Q(organisation__path__startswith=root.path)
-        | Q(organisation__path__in=ancestor_paths(root)),
-        studysession__in=base_sessions(filters),
+        Q(organisation__path__startswith=root.path) | Q(organisation__path__in=ancestor_paths(root))
+    ).values("studysession")
+    required_here = AttendanceObligation.objects.filter(
+        session=OuterRef("pk"), unit_path__startswith=root.path, counts_only=False
     )
-    docs = Document.objects.filter(sessions__in=reaching.values("studysession")).distinct()
-    if filters.document:
-        docs = docs.filter(pk=filters.document.pk)
-    return list(docs.order_by("-issued_on", "symbol")[:limit])
-
-
-# --- sessions ------------------------------------------------------------------------
-
-
-def session_figures(root: Organisation, filters: ReportFilters, per_document: bool = False):
-    """Sessions held and the first session's date: for the whole unit and per child.
-
-    A session whose participating unit is the root or above it reaches every child;
-    otherwise it counts for the child whose subtree it was held for.
-    """
-    doc_field = "studysession__documents" if per_document else None
-    ancestors = ancestor_paths(root)
-    rows = SessionUnit.objects.filter(studysession__in=base_sessions(filters))
-    aggs = {
-        "n": Count("studysession", distinct=True),
-        "first": Min("studysession__held_on"),
-        "estimated": Count(
-            "studysession", filter=Q(studysession__date_is_estimated=True), distinct=True
-        ),
-    }
-    reach_all = _by_doc(rows.filter(organisation__path__in=ancestors), doc_field, **aggs)
-    below = rows.filter(
-        unit_match_q("organisation__path", root, filters),
-        organisation__path__startswith=root.path,
-        organisation__depth__gt=root.depth,
-    )
-    per_child = _grouped(
-        below.exclude(
-            Exists(
-                SessionUnit.objects.filter(
-                    studysession=OuterRef("studysession"), organisation__path__in=ancestors
-                )
-            )
-        ),
-        "organisation__path",
-        root,
-        doc_field,
-        **aggs,
-    )
-    total = _by_doc(
-        rows.filter(
-            Q(organisation__path__in=ancestors)
-            | Q(
-                unit_match_q("organisation__path", root, filters),
-                organisation__path__startswith=root.path,
-            )
-        ),
-        doc_field,
-        **aggs,
-    )
-    return {"reach_all": reach_all, "per_child": per_child, "total": total}
-
-
-# --- members required and attendance (rosters) -----------------------------------------
-
-
-def _sessions_requiring(filters: ReportFilters, doc_id: int | None) -> QuerySet[StudySession]:
-    """For an outer MemberPlacement: base sessions where its member was required in it.
-
-    Same rule as sessions_app.selectors.members_required_at: held while the placement was
-    in force, reaching its unit, member joined by then and not exempted, key-cadre sessions
-    for leaders and committee members only.
-    """
-    # Counts-only sessions carry their own reported figures; rosters do not apply to them.
-    sessions = base_sessions(filters).exclude(pk__in=counts_only_sessions(filters).values("pk"))
-    if doc_id:
-        sessions = sessions.filter(documents=doc_id)
-    reaches_unit = (
-        SessionUnit.objects.filter(studysession=OuterRef("pk"))
-        .annotate(
-            outer_prefix=Substr(OuterRef(OuterRef("unit__path")), 1, Length("organisation__path"))
-        )
-        .filter(organisation__path=F("outer_prefix"))
-    )
-    exempted = Exemption.objects.filter(
-        member=OuterRef(OuterRef("member")), started_on__lte=OuterRef("held_on")
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("held_on")))
-    is_cadre = Member.objects.filter(CADRE_Q, pk=OuterRef(OuterRef("member")))
-    return (
-        sessions.filter(Exists(reaches_unit))
-        .filter(held_on__gte=OuterRef("started_on"))
-        .filter(held_on__gte=OuterRef("member__joined_on"))
-        .filter(
-            held_on__lt=Coalesce(OuterRef("ended_on"), Value(FAR_FUTURE), output_field=DateField())
-        )
-        .filter(~Q(audience=Audience.KEY_CADRES) | Q(Exists(is_cadre)))
-        .exclude(Exists(exempted))
-        .order_by()
-    )
-
-
-def _with_attendance(sessions: QuerySet[StudySession], rows: QuerySet[Attendance]):
-    """Of the sessions requiring the outer placement's member, those where the member has
-    one of these attendance rows (one row per member and session, so this counts rows).
-
-    Attendance counts only where the member was required: an exemption granted after the
-    roll call, a key-cadre session or a member who joined later leave it out, as they leave
-    the member out of `required`.
-    """
-    mine = rows.filter(session=OuterRef("pk"), member=OuterRef(OuterRef("member")))
-    return sessions.filter(Exists(mine.order_by()))
-
-
-def _roster_aggregates(filters: ReportFilters, doc_id: int | None, suffix: str) -> dict:
-    sessions = _sessions_requiring(filters, doc_id)
-    rows = Attendance.objects.all()
-
-    def total(qs):
-        return Coalesce(Sum(SubqueryCount(qs.values("pk"))), 0)
-
-    def with_status(**lookup):
-        return total(_with_attendance(sessions, rows.filter(**lookup)))
-
-    made_up = rows.exclude(status__in=ATTENDED).filter(made_up_exists())
-    return {
-        f"required{suffix}": total(sessions),
-        f"reports_required{suffix}": total(
-            sessions.filter(documents__report_required=True).values("documents").distinct()
-        ),
-        f"attended{suffix}": with_status(status__in=ATTENDED),
-        f"late{suffix}": with_status(status=AttendanceStatus.LATE),
-        f"excused{suffix}": with_status(status=AttendanceStatus.ABSENT_EXCUSED),
-        f"unexcused{suffix}": with_status(status=AttendanceStatus.ABSENT_UNEXCUSED),
-        f"made_up{suffix}": total(_with_attendance(sessions, made_up)),
-    }
-
-
-def roster_figures(root: Organisation, filters: ReportFilters, documents=None) -> dict:
-    """Members required, attended, late, absent, made up and reports required, per child.
-
-    One query over the placements in the subtree; each figure is a correlated count summed
-    per child-path prefix. With documents, one set of columns per document (suffix _<id>).
-    """
-    placements = MemberPlacement.objects.filter(
-        unit_match_q("unit__path", root, filters), unit__path__startswith=root.path
-    )
-    aggs = {}
-    for doc in documents or [None]:
-        aggs.update(_roster_aggregates(filters, doc.pk if doc else None, roster_suffix(doc)))
-    return _grouped(placements, "unit__path", root, None, **aggs)
-
-
-def roster_suffix(doc) -> str:
-    return f"_{doc.pk}" if doc else ""
-
-
-# --- written reports, action programmes, inspections ----------------------------------
-
-
-def _documents_in_period(filters: ReportFilters):
-    return base_sessions(filters).filter(documents=OuterRef("document"))
-
-
-def report_figures(root: Organisation, filters: ReportFilters, per_document: bool = False):
-    """Written reports by status, and leaders' reports with an action plan, per child."""
-    reports = WrittenReport.objects.filter(
-        unit_match_q("member__unit__path", root, filters),
-        member__unit__path__startswith=root.path,
-        document__report_required=True,
-    )
-    if filters.document:
-        reports = reports.filter(document=filters.document)
-    if filters.date_from or filters.date_to:
-        reports = reports.filter(Exists(_documents_in_period(filters)))
-    cadre = Q(member__is_leader=True) | ~Q(member__committee_role="")
-    return _grouped(
-        reports,
-        "member__unit__path",
-        root,
-        "document" if per_document else None,
-        reports=Count("pk"),
-        submitted=Count("pk", filter=Q(status__in=SUBMITTED)),
-        passed=Count("pk", filter=Q(status=ReportStatus.PASSED)),
-        sent_back=Count("pk", filter=Q(status=ReportStatus.REVISION_REQUESTED)),
-        failed=Count("pk", filter=Q(status=ReportStatus.FAILED)),
-        leaders=Count("pk", filter=cadre),
-        leaders_with_plan=Count("pk", filter=cadre & ~Q(action_plan="")),
-    )
-
-
-def programme_figures(root: Organisation, filters: ReportFilters, per_document: bool = False):
-    """Action programmes in each child's subtree, and the child's own (earliest) one."""
-    programmes = ActionProgramme.objects.filter(
-        unit_match_q("unit__path", root, filters), unit__path__startswith=root.path
-    )
-    if filters.document:
-        programmes = programmes.filter(document=filters.document)
-    if filters.date_to:
-        programmes = programmes.filter(issued_on__lte=filters.date_to)
-    own = Q(unit__depth__lte=root.depth + 1)
-    return _grouped(
-        programmes,
-        "unit__path",
-        root,
-        "document" if per_document else None,
-        programmes=Count("pk"),
-        own_programmes=Count("pk", filter=own),
-        own_first=Min("issued_on", filter=own),
-    )
-
-
-def _inspections(root: Organisation, filters: ReportFilters, prefix: str = "") -> Q:
-    q = Q(**{f"{prefix}inspected_unit__path__startswith": root.path})
-    q &= unit_match_q(f"{prefix}inspected_unit__path", root, filters)
-    if filters.document:
-        q &= Q(**{f"{prefix}documents": filters.document})
+    sessions = StudySession.objects.filter(pk__in=reaching, makeup_of__isnull=True)
     if filters.date_from:
-        q &= Q(**{f"{prefix}started_on__gte": filters.date_from})
+        sessions = sessions.filter(held_on__gte=filters.date_from)
     if filters.date_to:
-        q &= Q(**{f"{prefix}started_on__lte": filters.date_to})
-    return q
-
-
-def inspection_figures(root: Organisation, filters: ReportFilters, per_document: bool = False):
-    """Inspections of units in each child's subtree and how many reached a conclusion."""
-    return _grouped(
-        Inspection.objects.filter(_inspections(root, filters)),
-        "inspected_unit__path",
-        root,
-        "documents" if per_document else None,
-        inspections=Count("pk", distinct=True),
-        concluded=Count("pk", distinct=True, filter=~Q(conclusion="")),
+        sessions = sessions.filter(held_on__lte=filters.date_to)
+    sessions = sessions.filter(
+        Exists(required_here.filter(unit_match_q("unit_path", root.path, filters)))
     )
-
-
-def remediation_figures(
-    root: Organisation, filters: ReportFilters, today: datetime.date, per_document: bool = False
-):
-    """Remediation items still open, and those open past their due date, per child."""
-    return _grouped(
-        RemediationItem.objects.filter(_inspections(root, filters, "inspection__")),
-        "inspection__inspected_unit__path",
-        root,
-        "inspection__documents" if per_document else None,
-        remediations=Count("pk", distinct=True),
-        open_items=Count("pk", distinct=True, filter=Q(resolved_on__isnull=True)),
-        overdue=Count("pk", distinct=True, filter=Q(resolved_on__isnull=True, due_on__lt=today)),
+    docs = set(
+        Document.objects.filter(sessions__in=sessions.values("pk")).values_list("pk", flat=True)
     )
-
-
-# --- counts reported without rosters --------------------------------------------------
-
-
-def counts_only_sessions(filters: ReportFilters) -> QuerySet[StudySession]:
-    """Sessions reported as counts (the seed conferences): figures but no attendance rows."""
-    return (
-        base_sessions(filters)
-        .filter(
-            Q(reported_expected__isnull=False)
-            | Q(reported_attended__isnull=False)
-            | Q(reported_rate__isnull=False)
-        )
-        .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
-    )
-
-
-def _reported_aggregates(session: str) -> dict:
-    """Sums of the reported counts, each made of parts that add up across rows.
-
-    The rate is attended ÷ expected over the sessions that reported both (so weighted by
-    expected); a session with only one of them adds to its total but not to the rate.
-    reported_rate_sum/count give the plain average of the rates reported outright, used
-    only when no session reported both counts: a conference reported as "over 95%" often
-    comes without a headcount to weigh it by, so each conference weighs the same.
-    """
-    both = Q(
-        **{
-            f"{session}reported_expected__isnull": False,
-            f"{session}reported_attended__isnull": False,
-        }
-    )
-    return {
-        "reported_sessions": Count(session.removesuffix("__") or "pk", distinct=True),
-        "reported_expected": Sum(f"{session}reported_expected"),
-        "reported_attended": Sum(f"{session}reported_attended"),
-        "reported_sites": Sum(f"{session}reported_site_count"),
-        "reported_rate_expected": Sum(f"{session}reported_expected", filter=both),
-        "reported_rate_attended": Sum(f"{session}reported_attended", filter=both),
-        "reported_rate_sum": Sum(f"{session}reported_rate"),
-        "reported_rate_count": Count(f"{session}reported_rate"),
-    }
-
-
-def _reaches_subtree(root: Organisation, filters: ReportFilters) -> Exists:
-    """For a StudySession: one of its participating units is in the root's subtree (and of
-    the chosen kind/sector)."""
-    units = SessionUnit.objects.filter(
-        unit_match_q("organisation__path", root, filters),
-        studysession=OuterRef("pk"),
-        organisation__path__startswith=root.path,
-    )
-    return Exists(units.order_by())
-
-
-def _first_in_its_bucket(root: Organisation, filters: ReportFilters) -> Q:
-    """For a SessionUnit: no earlier row of its session falls in the same child's subtree,
-    so a session held for two cells of one commune counts once for the commune."""
-    length = child_prefix_length(root)
-    earlier = (
-        SessionUnit.objects.filter(
-            unit_match_q("organisation__path", root, filters),
-            studysession=OuterRef("studysession"),
-            pk__lt=OuterRef("pk"),
-        )
-        .annotate(bucket=Substr("organisation__path", 1, length))
-        .filter(bucket=Substr(OuterRef("organisation__path"), 1, length))
-    )
-    return ~Q(Exists(earlier.order_by()))
-
-
-def reported_figures(root: Organisation, filters: ReportFilters, per_document: bool = False):
-    """Counts-only sessions held for units in the subtree, as reported.
-
-    Per child, each session reaching the child's subtree counts once for that child (a
-    shared session counts in every child it reached); the total counts each session once.
-    """
-    rows = SessionUnit.objects.filter(
-        unit_match_q("organisation__path", root, filters),
-        _first_in_its_bucket(root, filters),
-        organisation__path__startswith=root.path,
-        studysession__in=counts_only_sessions(filters),
-    )
-    per_child = _grouped(
-        rows,
-        "organisation__path",
-        root,
-        "studysession__documents" if per_document else None,
-        **_reported_aggregates("studysession__"),
-    )
-    sessions = counts_only_sessions(filters).filter(_reaches_subtree(root, filters))
-    # Aliases must not shadow the session's own fields (reported_attended…) in aggregate().
-    aggs = {f"total_{name}": agg for name, agg in _reported_aggregates("").items()}
-    total = {
-        doc: {key.removeprefix("total_"): value for key, value in row.items()}
-        for doc, row in _by_doc(sessions, "documents" if per_document else None, **aggs).items()
-    }
-    return {"per_child": per_child, "total": total}
+    reported = _reported_rows(root, filters).values("pk")
+    docs |= set(Document.objects.filter(sessions__in=reported).values_list("pk", flat=True))
+    if filters.document:
+        docs &= {filters.document.pk}
+    return list(Document.objects.filter(pk__in=docs).order_by("-issued_on", "symbol")[:limit])
 
 
 # --- trend ----------------------------------------------------------------------------
 
 
-def monthly_trend(root: Organisation, filters: ReportFilters) -> list[dict]:
-    """Per month: sessions, attendance recorded and attended in the subtree, and reported counts."""
-    placed_in_subtree = MemberPlacement.objects.filter(
-        unit_match_q("unit__path", root, filters),
-        member=OuterRef("member"),
-        unit__path__startswith=root.path,
-        started_on__lte=OuterRef("session__held_on"),
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("session__held_on")))
-    attendance = (
-        Attendance.objects.filter(session__in=base_sessions(filters))
-        .filter(Exists(placed_in_subtree))
-        .annotate(month=TruncMonth("session__held_on"))
-        .values("month")
-        .annotate(
-            recorded=Count("pk"),
-            attended=Count("pk", filter=Q(status__in=ATTENDED)),
-            sessions=Count("session", distinct=True),
-        )
-        .order_by("month")
-    )
-    both = Q(reported_expected__isnull=False, reported_attended__isnull=False)
-    reported = (
-        counts_only_sessions(filters)
-        .filter(_reaches_subtree(root, filters))
+def monthly_trend(root: Organisation, filters: ReportFilters, aggregates: dict) -> dict:
+    """Per month: the attendance and reported aggregates the participation rate is made of."""
+    attend = (
+        FAMILIES["attend"]
+        .rows(root.path, filters)
         .annotate(month=TruncMonth("held_on"))
         .values("month")
-        .annotate(
-            # Only sessions that reported both counts make the month's attended ÷ expected.
-            expected=Sum("reported_expected", filter=both),
-            attended=Sum("reported_attended", filter=both),
-            rate=Avg("reported_rate"),
-            sessions=Count("pk"),
-        )
+        .annotate(**_aliased(aggregates["attend"]))
         .order_by("month")
     )
-    return {"roster": list(attendance), "reported": list(reported)}
+    reported = (
+        _reported_rows(root, filters)
+        .annotate(month=TruncMonth("held_on"))
+        .values("month")
+        .annotate(**_aliased(aggregates["reported"]))
+        .order_by("month")
+    )
+    return {
+        "attend": [_unaliased(row) for row in attend],
+        "reported": [_unaliased(row) for row in reported],
+    }
 
 
 # --- consistency checks ---------------------------------------------------------------
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
 
 
 def consistency_issues(root: Organisation, limit: int = 200) -> dict[str, list]:
@@ -555,23 +341,17 @@ def consistency_issues(root: Organisation, limit: int = 200) -> dict[str, list]:
     before_document = scoped_sessions.filter(held_on__lt=F("documents__issued_on")).annotate(
         document_symbol=F("documents__symbol"), document_issued_on=F("documents__issued_on")
     )
-    placed_in_participating = (
-        MemberPlacement.objects.filter(
-            member=OuterRef("member"), started_on__lte=OuterRef("session__held_on")
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("session__held_on")))
-        .annotate(outer_session=OuterRef("session"))
-        .filter(
-            Exists(
-                SessionUnit.objects.filter(studysession=OuterRef("outer_session"))
-                .annotate(prefix=Substr(OuterRef("unit__path"), 1, Length("organisation__path")))
-                .filter(organisation__path=F("prefix"))
-            )
-        )
+    # Attendance recorded for a member who was not required there (no obligation row).
+    required = AttendanceObligation.objects.filter(
+        member=OuterRef("member"), session=OuterRef("session")
+    )
+    makeup_required = AttendanceObligation.objects.filter(
+        member=OuterRef("member"), session=OuterRef("session__makeup_of")
     )
     stray_attendance = (
         Attendance.objects.filter(session__in=scoped_sessions)
-        .exclude(Exists(placed_in_participating))
+        .exclude(Exists(required))
+        .exclude(Exists(makeup_required))
         .select_related("session", "member")
     )
     overlapping = MemberPlacement.objects.filter(
@@ -602,9 +382,7 @@ def consistency_issues(root: Organisation, limit: int = 200) -> dict[str, list]:
     }
 
 
-# --- the records behind a figure (the admin lists the report links to) -----------------
-# Each Q reuses the rule its figure is counted with, so the list shows as many rows as the
-# figure (members required excepted: the figure counts member-sessions, the list members).
+# --- the admin lists the older report links open ---------------------------------------
 
 
 def path_and_above(path: str) -> list[str]:
@@ -621,21 +399,14 @@ def sessions_reaching_q(path: str) -> Q:
 
 
 def attendance_placed_under_q(path: str) -> Q:
-    """For an Attendance: its member was placed under the unit on the session's date and
-    required at the session, the rule the attendance figures count by."""
-    required_here = _sessions_requiring(ReportFilters(), None).filter(
-        pk=OuterRef(OuterRef("session"))
+    """For an Attendance: its member was required at the session while placed under the unit."""
+    required = AttendanceObligation.objects.filter(
+        member=OuterRef("member"), session=OuterRef("session"), unit_path__startswith=path
     )
-    placed = MemberPlacement.objects.filter(
-        Exists(required_here), member=OuterRef("member"), unit__path__startswith=path
-    )
-    return Q(Exists(placed.order_by()))
+    return Q(Exists(required.order_by()))
 
 
 def members_required_q(path: str, filters: ReportFilters) -> Q:
     """For a Member: required at a session of the period while placed under the unit."""
-    doc_id = filters.document.pk if filters.document else None
-    placements = MemberPlacement.objects.filter(
-        member=OuterRef("pk"), unit__path__startswith=path
-    ).filter(Exists(_sessions_requiring(filters, doc_id)))
-    return Q(Exists(placements.order_by()))
+    rows = FAMILIES["attend"].rows(path, filters).filter(member=OuterRef("pk"), counts_only=False)
+    return Q(Exists(rows.order_by()))

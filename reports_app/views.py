@@ -14,13 +14,14 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from reports_app import charts, exports, selectors
-from reports_app.compliance import build_matrix, build_report
+from reports_app import charts, drilldown, exports, selectors
+from reports_app.compliance import build_matrix, build_report, trend
+from reports_app.figures import FIGURES, RULES, TABLE, Context, groups
 from reports_app.filters import ReportFilterSet
-from reports_app.links import figure_links
+from reports_app.links import cells
 from sessions_app import access
 from sessions_app.choices import Sector, UnitKind
-from sessions_app.models import Member, Organisation, StudySession
+from sessions_app.models import Member, Organisation
 from sessions_app.models.scoping import user_scope_path
 
 
@@ -64,7 +65,7 @@ class IndexView(StaffOnlyMixin, TemplateView):
 class UnitReportMixin(StaffOnlyMixin):
     def setup_report(self):
         self.unit = access.get_for_user_or_404(Organisation, self.request.user, self.kwargs["pk"])
-        self.filterset = ReportFilterSet(self.request.GET, queryset=StudySession.objects.none())
+        self.filterset = ReportFilterSet(self.request.GET)
         self.filters = self.filterset.report_filters()
         self.today = timezone.localdate()
 
@@ -97,14 +98,16 @@ class UnitReportView(UnitReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         self.setup_report()
         report = build_report(self.unit, self.filters, self.today)
-        for row in [report.total, *report.rows]:
-            row.links = figure_links(row.unit.path, self.filters, self.today)
-        trend = selectors.monthly_trend(self.unit, self.filters)
+        query = self.request.GET.urlencode()
+        for row in report.all_rows:
+            row.cells = cells(row, query)
         return {
             **self.base_context(),
             "report": report,
+            "columns": TABLE,
+            "column_groups": groups(TABLE),
             "bar_chart": charts.participation_chart(report.rows, report.target),
-            "trend_chart": charts.trend_chart(trend),
+            "trend_chart": charts.trend_chart(trend(self.unit, self.filters, self.today)),
         }
 
 
@@ -183,3 +186,39 @@ class ExportView(UnitReportMixin, TemplateView):
         name = f"bao-cao-{self.unit.code}-{datetime.date.today():%Y%m%d}.{kwargs['fmt']}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class FigureRowsView(UnitReportMixin, TemplateView):
+    """The rows one figure counts on one unit's row: as many as the figure says."""
+
+    template_name = "reports_app/figure_rows.html"
+
+    def get_context_data(self, **kwargs):
+        self.setup_report()
+        figure = drilldown.lookup(self.kwargs["key"])
+        if figure is None:
+            raise Http404("Số liệu này không có danh sách chi tiết.")
+        context = Context(depth=self.unit.depth, today=self.today)
+        kind, rows = drilldown.figure_rows(figure, self.unit, self.filters, context)
+        columns = drilldown.COLUMNS[kind]
+        shown = list(rows[: drilldown.LIMIT])
+        return {
+            **self.base_context(),
+            "figure": figure,
+            "total": drilldown.measured(figure, rows),
+            "count": rows.count(),
+            "columns": columns,
+            "lines": [
+                [drilldown.cell_value(obj, column.value) for column in columns] for obj in shown
+            ],
+            "limit": drilldown.LIMIT,
+        }
+
+
+class DefinitionsView(StaffOnlyMixin, TemplateView):
+    """Cách tính số liệu: each figure's definition and the rules, from the registry."""
+
+    template_name = "reports_app/definitions.html"
+
+    def get_context_data(self, **kwargs):
+        return {"figures": [f for f in FIGURES if f.table or f.export], "rules": RULES}

@@ -80,7 +80,7 @@ def test_the_print_layout_reads_like_an_official_report(client, bob, tree, study
     assert "Báo cáo kết quả học tập, quán triệt" in html
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in html
     assert "Văn bản 114-QĐ/TW ngày 11/07/2023" in html
-    assert "tỷ lệ tham gia học tập theo điểm danh đạt 80%" in html
+    assert "Tỷ lệ tham gia học tập đạt 80% (theo điểm danh)" in html
     assert "Đảng bộ xã Dân Lực: Tỷ lệ tham gia 80% (theo điểm danh), thấp hơn chỉ tiêu 95%" in html
     assert 'class="print"' in html
 

@@ -25,14 +25,17 @@ def test_the_matrix_shows_the_stage_each_child_reached_per_document(tree, study_
         "studied": True,
         "participation": False,
         "reports": False,
-        "programme": True,
+        "programme": False,  # Xã A1 issued one; Huyện A itself did not, as its verdict says
         "inspected": True,
         "remediated": False,
     }
+    assert "Chưa ban hành chương trình hành động" in district_a.row.reasons
     assert district_a.reached == "Đã học tập"
     assert district_a.row.verdict == "Chưa đạt"
     assert district_b.stages["participation"] is True
-    assert district_b.reached == "Bài thu hoạch đạt"  # no roster, so no reports were due
+    # Giang, on the roster of Phường Ka Long, owes a report from its conference.
+    assert district_b.stages["reports"] is False
+    assert district_b.reached == "Đạt tỷ lệ tham gia"
 
 
 def test_the_matrix_page_colours_cells_by_verdict(admin_client, tree, study_log):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from sessions_app.choices import UnitKind
 from sessions_app.models import Member, MemberPlacement, Organisation
+from sessions_app.obligations import obligations_refresh
 from tests import builders
 from tests.report_fixtures import study_log  # noqa: F401 (fixture)
 
@@ -57,18 +58,14 @@ def test_bob_sees_his_district_with_each_figure_and_verdict(client, bob, tree, s
     assert f'href="{unit_url(tree["commune_a"], document=study_log["doc"].pk)}"' in html
 
 
-def test_figures_link_to_the_admin_list_of_their_records(client, bob, tree, study_log):
+def test_figures_link_to_the_rows_they_count(client, bob, tree, study_log):
     client.force_login(bob)
     html = client.get(unit_url(tree["district_a"], document=study_log["doc"].pk)).content.decode()
     doc = study_log["doc"].pk
-    path = tree["commune_a"].path
-    assert (
-        f"/admin/sessions_app/attendance/?unit_path={path}&amp;session__documents__id__exact={doc}"
-        f"&amp;status__exact=vang_khong_ly_do"
-    ) in html or (
-        f"/admin/sessions_app/attendance/?status__exact=vang_khong_ly_do&amp;unit_path={path}"
-    ) in html
-    assert f"/admin/sessions_app/writtenreport/?status__exact=dat&amp;unit_path={path}" in html
+    commune = tree["commune_a"].pk
+    assert f'href="/bao-cao/don-vi/{commune}/so-lieu/unexcused/?document={doc}"' in html
+    assert f'href="/bao-cao/don-vi/{commune}/so-lieu/passed/?document={doc}"' in html
+    assert f'href="{reverse("reports_app:definitions")}"' in html
 
 
 def test_breadcrumbs_stop_at_the_users_own_unit(client, bob, tree, study_log):
@@ -124,6 +121,8 @@ def grow_district(district, count):
         [MemberPlacement(member=m, unit_id=m.unit_id, started_on=joined) for m in members],
         batch_size=500,
     )
+    # Bulk writes skip the services: refresh the obligations as an import does.
+    obligations_refresh(member_ids=[m.pk for m in members])
 
 
 def count_queries(client, url) -> int:

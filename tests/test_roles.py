@@ -501,7 +501,7 @@ def _report_urls():
     return [
         (pattern.name, tuple(pattern.pattern.converters))
         for pattern in report_urls.urlpatterns
-        if pattern.name != "index"
+        if pattern.name not in ("index", "definitions")  # the same for everyone
     ]
 
 
@@ -516,11 +516,14 @@ def test_the_report_walk_finds_every_report_page():
         "checks",
         "export_csv",
         "export_xlsx",
+        "figure",
     }
-    assert all(params == ("pk",) for _, params in REPORT_URLS)
+    assert all(params[0] == "pk" for _, params in REPORT_URLS)
 
 
 def _report_url(name, unit):
+    if name == "figure":  # the rows behind one figure of the unit's row
+        return reverse(f"reports_app:{name}", kwargs={"pk": unit.pk, "key": "required"})
     return reverse(f"reports_app:{name}", kwargs={"pk": unit.pk})
 
 
@@ -533,7 +536,11 @@ def test_every_report_page_of_a_unit_is_the_subtrees_alone(
     client.force_login(bob)
     page = client.get(_report_url(name, tree["commune_a"]))
     assert page.status_code == 200
-    assert cell_a2.name in _spreadsheet_text(page) or name in {"checks", "matrix"}  # no data yet
+    assert cell_a2.name in _spreadsheet_text(page) or name in {
+        "checks",
+        "matrix",
+        "figure",
+    }  # no data yet
 
     for outsider, unit in (
         (charlie, tree["district_a"]),
