@@ -1,6 +1,7 @@
 from sessions_app.models.documents import Document
 from sessions_app.models.inspections import Inspection, RemediationItem, ReportedFact
 from sessions_app.models.members import Exemption, Member, MemberPlacement
+from sessions_app.models.obligations import AttendanceObligation, ReportObligation
 from sessions_app.models.organisations import Organisation, StaffProfile
 from sessions_app.models.reports import ActionProgramme, WrittenReport
 from sessions_app.models.sources import SourceArticle
@@ -9,6 +10,7 @@ from sessions_app.models.study import Attendance, SessionSite, StudySession
 __all__ = [
     "ActionProgramme",
     "Attendance",
+    "AttendanceObligation",
     "Document",
     "Exemption",
     "Inspection",
@@ -16,6 +18,7 @@ __all__ = [
     "MemberPlacement",
     "Organisation",
     "RemediationItem",
+    "ReportObligation",
     "ReportedFact",
     "SessionSite",
     "SourceArticle",
