@@ -454,7 +454,7 @@ class ProvinceGenerator:
 
     def build_tree(self) -> None:
         shape, rng = self.shape, self.rng
-        last_root = Organisation.get_last_root_node()
+        last_root = Organisation.objects.get_last_root_node()
         root_step = Organisation._str2int(last_root.path) + 1 if last_root else 1
         step = Organisation.steplen
 
@@ -1195,11 +1195,13 @@ class ProvinceGenerator:
                         datetime.date.fromordinal(issued),
                         f"Chương trình hành động thực hiện {self.symbol_of[doc_id]}",
                     )
-            if rng.random() < 0.2:
-                doc_id = rng.choice(required_docs)
+            # The district inspects about a third of the studies.
+            for doc_id in required_docs:
+                if rng.random() >= 0.35:
+                    continue
                 began = min(self.doc_issued[doc_id] + rng.randint(120, 200), end - 5)
                 inspection_id = self.take_id(Inspection)
-                met = rng.random() < 0.7
+                met = rng.random() < 0.6
                 inspections.add(
                     inspection_id,
                     g.parent.id,
@@ -1218,7 +1220,7 @@ class ProvinceGenerator:
                 inspection_docs.add(
                     self.take_id(Inspection.documents.through), inspection_id, doc_id
                 )
-                for k in range(0 if met else rng.randint(1, 3)):
+                for k in range(0 if met else rng.randint(2, 4)):
                     due = began + 30 * (k + 1)
                     items.add(
                         self.take_id(RemediationItem),
