@@ -16,8 +16,8 @@ document asks for one, leaders with an action plan.
 
 It writes with PostgreSQL COPY (batched executemany elsewhere) in one transaction, and
 skips the audit trail: a generated history is not an edit anybody made. Same scale and
-seed, same rows. The derived obligations are rebuilt at the end when the project has the
-`rebuild_obligations` command.
+seed, same rows. The derived obligations (who had to attend, who owes a report) are built
+at the end by the same set-based rebuild as `manage.py rebuild_obligations`.
 """
 
 import dataclasses
@@ -61,6 +61,7 @@ from sessions_app.models import (
     StudySession,
     WrittenReport,
 )
+from sessions_app.obligations import obligations_rebuild
 from sessions_app.text import fold, parse_symbol
 
 PERIOD_START = datetime.date(2023, 1, 1)
@@ -1264,14 +1265,18 @@ class ProvinceGenerator:
 
 
 def generate_province(*, scale: float, seed: int, log=print) -> dict[str, int]:
-    """Generate the province, then rebuild derived rows and refresh the planner's statistics."""
-    counts = ProvinceGenerator(scale=scale, seed=seed, log=log).run()
-    from django.core.management import call_command, get_commands
-
-    if "rebuild_obligations" in get_commands():
-        started = time.perf_counter()
-        call_command("rebuild_obligations")
-        log(f"obligations rebuilt in {time.perf_counter() - started:.1f} s")
+    """Generate the province, build its obligations, refresh the planner's statistics."""
+    generator = ProvinceGenerator(scale=scale, seed=seed, log=log)
+    counts = generator.run()
+    started = time.perf_counter()
+    province = Organisation.objects.get(pk=generator.province.id)
+    alone = not Organisation.objects.filter(depth=1).exclude(pk=province.pk).exists()
+    with transaction.atomic():
+        # Alone in the database: rebuild everything, without the per-member scope.
+        built = obligations_rebuild(root=None if alone else province)
+    counts["nghĩa vụ học tập"] = built["attendance"]
+    counts["nghĩa vụ viết bài thu hoạch"] = built["reports"]
+    log(f"{time.perf_counter() - started:7.1f} s  obligations rebuilt")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

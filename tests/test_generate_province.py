@@ -12,9 +12,11 @@ from sessions_app.choices import UnitKind
 from sessions_app.generation import Shape
 from sessions_app.models import (
     Attendance,
+    AttendanceObligation,
     Member,
     MemberPlacement,
     Organisation,
+    ReportObligation,
     StudySession,
     WrittenReport,
 )
@@ -81,6 +83,16 @@ def test_every_roll_call_lists_exactly_the_members_the_app_says_were_required():
         required = set(members_required_at(session).values_list("pk", flat=True))
         recorded = set(session.attendances.values_list("member_id", flat=True))
         assert recorded == required, session
+
+
+@pytest.mark.django_db
+def test_its_obligations_agree_with_the_live_definition():
+    generate()
+    assert AttendanceObligation.objects.count() > Attendance.objects.count() * 0.9
+    assert ReportObligation.objects.count() >= WrittenReport.objects.count()
+    out = io.StringIO()
+    call_command("check_obligations", stdout=out)
+    assert "khớp" in out.getvalue()
 
 
 @pytest.mark.django_db
