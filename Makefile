@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
 RUN_ENV := DEBUG=true
 PYTEST_ARGS ?= -n 2  # two workers: the machines here have two cores
 
-.PHONY: messages install run migrate seed admin static worker test test-sqlite test-postgres lint format check-migrations bench clean check-obligations rebuild-obligations
+.PHONY: messages install run migrate seed admin static worker test test-sqlite test-postgres lint format check-migrations bench bench-reports province clean check-obligations rebuild-obligations
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,20 @@ worker: migrate
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/studylog_bench
 bench: install
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/import_roster.py
+
+# Times the report pages, exports and admin lists over a generated province beside their
+# SQL floor; writes docs/performance.md. One scratch database per scale, named after
+# BENCH_URL's (studylog_bench_0_01, …), generated on first use. SCALES="1" for the full
+# province (250,000 members: minutes to generate, then kept).
+SCALES ?= 0.01 0.1
+bench-reports: install
+	DATABASE_URL=$(BENCH_URL) SCALES="$(SCALES)" $(BIN)/python bench/reports.py
+
+# A generated province in the development database: make province SCALE=0.01 SEED=1
+SCALE ?= 0.01
+SEED ?= 1
+province: migrate
+	$(RUN_ENV) $(BIN)/python manage.py generate_province --scale $(SCALE) --seed $(SEED)
 
 check-migrations: install
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

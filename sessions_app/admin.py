@@ -567,9 +567,14 @@ class AttendanceAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     autocomplete_fields = ["session", "member"]
     readonly_fields = ["recorded_by", "recorded_at"]
     date_hierarchy = "session__held_on"
+    # The unique (session, member) index read backwards: a page of the newest sessions'
+    # rows without sorting millions of joined rows by date and name.
+    ordering = ["-session_id", "-member_id"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("member", "session")
+        # Every related object the row shows, or the changelist skips list_select_related
+        # and asks for "recorded by" once per row.
+        return super().get_queryset(request).select_related("member", "session", "recorded_by")
 
     def report_unit_q(self, path):
         return report_selectors.attendance_placed_under_q(path)
@@ -614,6 +619,8 @@ class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     list_select_related = ["member", "document"]
     list_filter = [UnitSubtreeFilter, "status", "relates_to_practice", "submitted_on"]
     date_hierarchy = "submitted_on"
+    # Served by the (submitted_on, id) index: newest first without sorting by a joined name.
+    ordering = ["-submitted_on", "-id"]
     folded_search_fields = ("member__search_text", "document__search_text")
     autocomplete_fields = ["member", "document", "session"]
     # Set by written_report_review: who graded it, and each time it was sent back.

@@ -1,7 +1,8 @@
 """Building blocks every admin of the study log shares: scoping, roles, folded search."""
 
 import dataclasses
-from functools import reduce
+import json
+from functools import cached_property, reduce
 from operator import or_
 
 from django.contrib import admin, messages
@@ -10,8 +11,9 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db import connections, transaction
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sessions_app import access, obligations
@@ -122,7 +124,65 @@ def delete_selected_editable(modeladmin, request, queryset):
     return delete_selected(modeladmin, request, queryset)
 
 
+# Below this many rows (the planner's estimate) a list counts exactly and offers the date
+# drill-down; above it a COUNT(*) or a scan for the years costs more than the page itself.
+EXACT_COUNT_BELOW = 20_000
+
+
+def estimated_rows(queryset: QuerySet) -> int | None:
+    """The PostgreSQL planner's row estimate for a queryset (None elsewhere).
+
+    For an unfiltered table it is pg_class.reltuples scaled to the table's current size;
+    for a filtered one, the planner's selectivity applied to it. Costs a plan, not a scan.
+    """
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:  # an empty queryset (.none()) explains as nothing
+        plan = json.loads(queryset.order_by().explain(format="json"))
+    except ValueError:
+        return None
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts exactly when the list is small; on big PostgreSQL lists shows the estimate.
+
+    Django's paginator runs COUNT(*) over the whole filtered list on every page: seconds
+    on millions of attendance rows. `is_estimate` tells the template to say "khoảng".
+    """
+
+    is_estimate = False
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            estimate = estimated_rows(self.object_list)
+            if estimate is not None and estimate >= EXACT_COUNT_BELOW:
+                self.is_estimate = True
+                return estimate
+        return super().count
+
+
+class ScaleAwareChangeListMixin:
+    """Changelist settings that keep a list's first page quick on a province's data."""
+
+    paginator = EstimatedCountPaginator
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The date drill-down asks for the first and last date and every distinct year of
+        # the whole filtered list: a scan of millions of rows (through the scope's joins)
+        # on every page. Big lists keep the date filter in the sidebar instead.
+        if changelist.date_hierarchy:
+            estimate = estimated_rows(changelist.queryset)
+            if estimate is not None and estimate >= EXACT_COUNT_BELOW:
+                changelist.date_hierarchy = None
+        return changelist
+
+
 class ScopedAdmin(
+    ScaleAwareChangeListMixin,
     OptimisticLockAdminMixin,
     ScopedHistoryAdminMixin,
     FoldedSearchMixin,

@@ -70,6 +70,10 @@ class Member(VersionedModel):
         verbose_name = "đảng viên"
         verbose_name_plural = "đảng viên"
         ordering = ["full_name", "code"]
+        indexes = [
+            # The roster's order (name, then the unique code): a page without a sort.
+            models.Index(fields=["full_name", "code"], name="member_name_code"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["card_number"],

@@ -76,6 +76,10 @@ class WrittenReport(VersionedModel):
         verbose_name = "bài thu hoạch"
         verbose_name_plural = "bài thu hoạch"
         ordering = ["-submitted_on", "member__full_name"]
+        indexes = [
+            # The admin list's order, newest first (read backwards).
+            models.Index(fields=["submitted_on", "id"], name="report_submitted_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "document"],

@@ -248,6 +248,10 @@ class Attendance(models.Model):
         verbose_name = "điểm danh"
         verbose_name_plural = "điểm danh"
         ordering = ["session", "member__full_name"]
+        indexes = [
+            # Per-session tallies (the sessions list counts each shown session's statuses).
+            models.Index(fields=["session", "status"], name="attendance_session_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "member"],
