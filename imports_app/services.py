@@ -12,9 +12,9 @@ from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from imports_app.engine import ImportRefused, import_run, read_table
+from imports_app.importers import IMPORTERS
 from imports_app.models import ImportJob, ImportJobStatus
-from sessions_app.importers import IMPORTERS
-from sessions_app.imports import ImportRefused, import_run, read_table
 from sessions_app.models import StudySession
 
 logger = logging.getLogger(__name__)

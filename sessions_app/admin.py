@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from imports_app.admin_io import RecordIOMixin, SessionAttendanceIOMixin
 from reports_app import selectors as report_selectors
 from reports_app.admin_filters import ReportLinksMixin, RequiredMembersFilter
 from sessions_app import access, selectors, services
@@ -21,7 +22,6 @@ from sessions_app.admin_base import (
     SuperuserOnlyMixin,
     UnitSubtreeFilter,
 )
-from sessions_app.admin_io import RecordIOMixin, SessionAttendanceIOMixin
 from sessions_app.forms import (
     AttendanceChecklistForm,
     AttendanceForm,

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from sessions_app.importers import IMPORTERS
-from sessions_app.imports import ImportReport, import_run, read_table
+from imports_app.engine import ImportReport, import_run, read_table
+from imports_app.importers import IMPORTERS
 
 DATA = Path(__file__).parent / "data"
 

@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from imports_app.resources import MemberResource
 from sessions_app import services
 from sessions_app.choices import MemberStatus
 from sessions_app.models import Inspection, Member, RemediationItem
-from sessions_app.resources import MemberResource
 from tests import builders
 
 

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from imports_app.engine import ImportRefused, read_table
+from imports_app.importers import MemberImporter
 from imports_app.models import ImportJob, ImportJobStatus
-from sessions_app.importers import MemberImporter
-from sessions_app.imports import ImportRefused, read_table
 from sessions_app.models import Member
 from tests import hostile_files as hostile
 from tests.io_helpers import messages, run_import
@@ -252,7 +252,7 @@ MEMORY_PROBE = textwrap.dedent(
     from pathlib import Path
     import django
     django.setup()
-    from sessions_app.imports import ImportRefused, read_table
+    from imports_app.engine import ImportRefused, read_table
 
     outcomes = {}
     for path in sorted(Path(sys.argv[1]).iterdir()):

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
+from imports_app.engine import ImportRefused
 from sessions_app.choices import CommitteeRole, Gender, MemberStatus
-from sessions_app.imports import ImportRefused
 from sessions_app.models import Member, MemberPlacement
 from tests.io_helpers import messages, run_import
 

@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection
 from django.urls import reverse
 
 from imports_app import services as job_services
+from imports_app.engine import database_error_message
 from imports_app.models import ImportJob, ImportJobStatus
 from sessions_app import services
-from sessions_app.imports import database_error_message
 from sessions_app.models import Member
 from tests import builders
 from tests import hostile_files as hostile

@@ -377,7 +377,7 @@ def _markers(record) -> set[str]:
 
 
 def _examples() -> set[str]:
-    from sessions_app.importers import IMPORTERS
+    from imports_app.importers import IMPORTERS
 
     return {str(c.example) for importer in IMPORTERS.values() for c in importer.columns}
 

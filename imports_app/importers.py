@@ -11,17 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sessions_app import services
-from sessions_app.choices import (
-    AttendanceStatus,
-    CommitteeRole,
-    Gender,
-    MemberStatus,
-    ReportStatus,
-    Sector,
-    UnitKind,
-)
-from sessions_app.imports import (
+from imports_app.engine import (
     CellError,
     Column,
     Importer,
@@ -36,6 +26,16 @@ from sessions_app.imports import (
     parse_decimal,
     parse_int,
     text_parser,
+)
+from sessions_app import services
+from sessions_app.choices import (
+    AttendanceStatus,
+    CommitteeRole,
+    Gender,
+    MemberStatus,
+    ReportStatus,
+    Sector,
+    UnitKind,
 )
 from sessions_app.models import (
     Attendance,

@@ -16,10 +16,7 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 
 from imports_app import services as job_services
-from imports_app.models import ImportJob, ImportJobStatus
-from sessions_app import access
-from sessions_app.importers import IMPORTERS
-from sessions_app.imports import (
+from imports_app.engine import (
     DELIMITERS,
     ENCODINGS,
     ImportRefused,
@@ -29,8 +26,11 @@ from sessions_app.imports import (
     neutralise_formula,
     read_table,
 )
+from imports_app.importers import IMPORTERS
+from imports_app.models import ImportJob, ImportJobStatus
+from imports_app.resources import RESOURCES
+from sessions_app import access
 from sessions_app.models import Attendance, StudySession
-from sessions_app.resources import RESOURCES
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,13 +1,12 @@
 """Exports through django-import-export: Vietnamese headers, codes instead of ids.
 
-The headers are the import columns' headers (sessions_app/importers.py), so an export is
+The headers are the import columns' headers (imports_app/importers.py), so an export is
 a file the import takes back as it is. Every export starts from the rows the user may see.
 """
 
 from import_export import fields, resources, widgets
 
-from sessions_app import access
-from sessions_app.importers import (
+from imports_app.importers import (
     AttendanceImporter,
     DocumentImporter,
     MemberImporter,
@@ -15,6 +14,7 @@ from sessions_app.importers import (
     RemediationImporter,
     WrittenReportImporter,
 )
+from sessions_app import access
 from sessions_app.models import (
     Attendance,
     Document,

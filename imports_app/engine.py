@@ -5,7 +5,7 @@ Why not django-import-export's import: its row-by-row machinery runs queries per
 keeps earlier batches from being written when a later one fails. Here every chunk of
 rows is resolved with a fixed number of queries, every row is validated, and the writes
 happen in one transaction that is rolled back if any row anywhere is bad.
-django-import-export still serves the exports (sessions_app/resources.py).
+django-import-export still serves the exports (imports_app/resources.py).
 """
 
 import codecs
