@@ -7,7 +7,17 @@ from operator import or_
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from sessions_app.choices import AttendanceStatus, Audience
-from sessions_app.models import Attendance, Exemption, Member, MemberPlacement, StudySession
+from sessions_app.copying import highlight_shared
+from sessions_app.models import (
+    Attendance,
+    CopyFlag,
+    DocumentOutline,
+    Exemption,
+    Member,
+    MemberPlacement,
+    StudySession,
+    WrittenReport,
+)
 
 
 def placements_on(day: datetime.date) -> QuerySet[MemberPlacement]:
@@ -115,4 +125,53 @@ def session_tally_annotations() -> dict:
         "n_absent": Count(
             "attendances", filter=~Q(attendances__status__in=attended), distinct=True
         ),
+    }
+
+
+# --- Written reports: versions and copy flags --------------------------------------------
+
+
+def report_version_pairs(report) -> list[tuple]:
+    """Each version of a report beside the one before it (newest first): (previous, version)."""
+    versions = list(report.versions.select_related("reviewer", "recorded_by").order_by("number"))
+    pairs = [(versions[i - 1] if i else None, version) for i, version in enumerate(versions)]
+    return list(reversed(pairs))
+
+
+def copy_flags_of(report, *, pk=None):
+    """The copy flags of a report's latest version (all flags when asked for one by pk)."""
+    flags = CopyFlag.objects.filter(report=report).select_related(
+        "version", "matched_report__member", "matched_report__document", "dismissed_by"
+    )
+    if pk is not None:
+        return flags.filter(pk=pk).first()
+    latest = report.versions.order_by("-number").values_list("pk", flat=True).first()
+    return list(flags.filter(version_id=latest).order_by("-score"))
+
+
+def copy_comparison(flag, user) -> dict:
+    """The two texts of a flag side by side, shared passages highlighted.
+
+    The other report's text is shown only when the user may see that report: copying is
+    detected across units, but another unit's report stays that unit's.
+    """
+    text = flag.version.text
+    if flag.matched_report_id is None:
+        outline = DocumentOutline.objects.filter(document_id=flag.report.document_id).first()
+        other_text, other_label, other_visible = (
+            outline.text if outline else "",
+            f"Nội dung văn bản {flag.report.document.symbol}",
+            True,
+        )
+    else:
+        other_visible = (
+            WrittenReport.objects.visible_to(user).filter(pk=flag.matched_report_id).exists()
+        )
+        other_text = flag.matched_report.text
+        other_label = str(flag.matched_report) if other_visible else "Bài thu hoạch của đơn vị khác"
+    return {
+        "text": highlight_shared(text, other_text),
+        "other_text": highlight_shared(other_text, text) if other_visible else "",
+        "other_label": other_label,
+        "other_visible": other_visible,
     }
