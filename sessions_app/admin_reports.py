@@ -226,12 +226,7 @@ class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/tep/",
-                view(self.file_view),
-                name="sessions_app_writtenreport_file",
-            ),
+        return [  # most specific first: object ids are <path:> in the admin
             path(
                 "<path:object_id>/phien-ban/",
                 view(self.versions_view),
@@ -241,6 +236,12 @@ class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
                 "<path:object_id>/phien-ban/<int:number>/tep/",
                 view(self.version_file_view),
                 name="sessions_app_writtenreport_version_file",
+            ),
+            # After the version file: <path:> would swallow "1/phien-ban/1" otherwise.
+            path(
+                "<path:object_id>/tep/",
+                view(self.file_view),
+                name="sessions_app_writtenreport_file",
             ),
             path(
                 "<path:object_id>/sao-chep/<int:flag_id>/",

@@ -75,14 +75,11 @@ def read_report_file(upload) -> ReportFile:
         )
     limit = settings.WRITTEN_REPORT_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        raise _refuse(
-            f"Tệp “{name}” nặng {upload.size / 1024 / 1024:.1f} MB, vượt giới hạn "
-            f"{limit // 1024 // 1024} MB."
-        )
+        raise _refuse(f"Tệp “{name}” nặng {_size(upload.size)}, vượt giới hạn {_size(limit)}.")
     upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise _refuse(f"Tệp “{name}” vượt giới hạn {limit // 1024 // 1024} MB.")
+        raise _refuse(f"Tệp “{name}” vượt giới hạn {_size(limit)}.")
     if not content:
         raise _refuse(f"Tệp “{name}” rỗng.")
     found = detect_kind(content)
@@ -106,6 +103,12 @@ def read_report_file(upload) -> ReportFile:
             "hãy dán nội dung bài vào ô nội dung."
         )
     return ReportFile(kind=kind, name=name, content=content, text=text)
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+    return f"{max(1, round(n / 1024))} KB"
 
 
 def detect_kind(content: bytes) -> str | None:
@@ -219,7 +222,7 @@ def download_name(*, member: str, symbol: str, version: int | None, kind: str) -
 def ascii_name(name: str) -> str:
     """The same name without diacritics, for the plain filename= parameter."""
     stem, _, extension = name.rpartition(".")
-    folded = re.sub(r"[^a-z0-9()._-]+", "-", fold(stem)).strip("-") or "bai-thu-hoach"
+    folded = re.sub(r"[^a-z0-9()._]+", "-", fold(stem)).strip("-") or "bai-thu-hoach"
     return f"{folded}.{extension}"
 
 
