@@ -6,7 +6,7 @@ from operator import or_
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from sessions_app.choices import AttendanceStatus, Audience
+from sessions_app.choices import AttendanceStatus, Audience, CopyFlagStatus
 from sessions_app.copying import highlight_shared
 from sessions_app.models import (
     Attendance,
@@ -17,6 +17,7 @@ from sessions_app.models import (
     MemberPlacement,
     StudySession,
     WrittenReport,
+    WrittenReportVersion,
 )
 
 
@@ -175,3 +176,32 @@ def copy_comparison(flag, user) -> dict:
         "other_label": other_label,
         "other_visible": other_visible,
     }
+
+
+def suspected_copies(*, path: str = "", document_ids=None, submitted_from=None, submitted_to=None):
+    """Reports under a unit whose latest handing-in has an open copy flag (bài nghi sao chép).
+
+    The figure of the compliance report: a dismissed flag no longer counts, nor does a flag
+    on a version the member has since rewritten.
+    """
+    latest = (
+        WrittenReportVersion.objects.filter(report=OuterRef("report"))
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    flags = CopyFlag.objects.filter(status=CopyFlagStatus.OPEN, version=Subquery(latest))
+    reports = WrittenReport.objects.filter(
+        member__unit__path__startswith=path, pk__in=flags.values("report")
+    )
+    if document_ids is not None:
+        reports = reports.filter(document_id__in=document_ids)
+    if submitted_from is not None:
+        reports = reports.filter(submitted_on__gte=submitted_from)
+    if submitted_to is not None:
+        reports = reports.filter(submitted_on__lte=submitted_to)
+    return reports
+
+
+def suspected_copy_counts(*, paths: list[str], **filters) -> dict[str, int]:
+    """The figure "bài nghi sao chép" for each unit path (its whole subtree): one query each."""
+    return {path: suspected_copies(path=path, **filters).count() for path in paths}

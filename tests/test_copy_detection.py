@@ -245,3 +245,28 @@ def test_normalisation_treats_composed_and_decomposed_tones_alike():
     decomposed = unicodedata.normalize("NFD", composed).upper()
 
     assert copying.Fingerprint.of(composed) == copying.Fingerprint.of(decomposed)
+
+
+def test_the_suspected_copies_figure_counts_open_flags_on_latest_versions_per_subtree(
+    tree, handed_in, alice
+):
+    from sessions_app.selectors import suspected_copy_counts
+
+    paths = [tree[key].path for key in ("province", "district_a", "cell_a1", "district_b")]
+    # By hand: flagged are Bình (cell A1, copy), Cường (cell A1, outline) and Giang
+    # (district B, without diacritics): 3 in the province, 2 in district A and cell A1.
+    assert suspected_copy_counts(paths=paths) == dict(zip(paths, [3, 2, 2, 1], strict=True))
+
+    dismissed = _flags(handed_in["dan_de_cuong"])[0]
+    services.copy_flag_dismiss(flag=dismissed, reason="Tóm tắt được phép.", by=alice)
+    services.written_report_submit(  # Bình rewrites: the new version is his own
+        report=handed_in["sao_chep_sua_vai_chu"],
+        submitted_on=datetime.date(2023, 9, 25),
+        text=(
+            "Tôi là thủ quỹ chi bộ. Sau khi học tập, tôi tự kiểm điểm việc giữ sổ sách, "
+            "sẽ công khai thu chi đảng phí hằng quý trước chi bộ và nhận sự giám sát của "
+            "đảng viên; không nhận nhờ vả của ai về việc quy hoạch, bổ nhiệm."
+        ),
+    )
+
+    assert suspected_copy_counts(paths=paths) == dict(zip(paths, [1, 0, 0, 1], strict=True))
