@@ -7,11 +7,14 @@ from operator import or_
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
+from sessions_app import obligations
 from sessions_app.admin_access import OptimisticLockAdminMixin, ScopedHistoryAdminMixin
 from sessions_app.choices import StaffRole
 from sessions_app.forms import AdminModelForm
@@ -200,6 +203,37 @@ class ScopedAdmin(
         if obj is None:
             raise Http404("Không tìm thấy bản ghi hoặc bạn không có quyền xem.")
         return obj
+
+    # Obligation rows follow every input saved or deleted here (sessions, members and
+    # their exemptions, attendance, documents, written reports), in the same transaction.
+    # After save_related: a session's units and documents are saved with the related objects.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obligations.obligations_refresh_scope(**obligations.refresh_scope(form.instance))
+
+    def delete_model(self, request, obj):
+        scope = obligations.refresh_scope(obj, deleting=True)
+        super().delete_model(request, obj)
+        obligations.obligations_refresh_scope(**scope)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        scope = obligations.merge_scopes(
+            obligations.refresh_scope(obj, deleting=True) for obj in queryset
+        )
+        super().delete_queryset(request, queryset)
+        obligations.obligations_refresh_scope(**scope)
+
+    @transaction.atomic
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting (or restoring) saves through save_model and save_m2m, not save_related.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            obj = self.model._default_manager.filter(pk=unquote(object_id)).first()
+            if obj is not None:
+                obligations.obligations_refresh_scope(**obligations.refresh_scope(obj))
+        return response
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):

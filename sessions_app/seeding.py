@@ -28,6 +28,7 @@ from sessions_app.models import (
     SourceArticle,
     StudySession,
 )
+from sessions_app.obligations import obligations_refresh
 from sessions_app.text import nfc, parse_symbol
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
@@ -278,6 +279,9 @@ class _SeedLoader:
             relinked = _sync_m2m(session.documents, documents) or relinked
             if relinked and outcome == UNCHANGED:
                 outcome = UPDATED
+            if outcome != UNCHANGED:
+                # Seeded units may hold loaded rosters: who was required follows the session.
+                obligations_refresh(session_ids=[session.pk])
             self.tally.add(StudySession, outcome)
             for site in row.get("sites", []):
                 _, site_outcome = _upsert(

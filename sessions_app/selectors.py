@@ -41,12 +41,14 @@ def members_in_units_on(paths: list[str], day: datetime.date) -> QuerySet[Member
     in_subtrees = reduce(or_, (Q(unit__path__startswith=path) for path in paths))
     placed = placements_on(day).filter(in_subtrees, member=OuterRef("pk"))
     exempted = exemptions_on(day).filter(member=OuterRef("pk"))
+    # Overlapping placements are bad data; the one that started last places the member.
+    latest = placed.order_by("-started_on", "-pk")
     return (
         Member.objects.filter(Exists(placed), joined_on__lte=day)
         .exclude(Exists(exempted))
         .annotate(
-            unit_name_on_day=Subquery(placed.values("unit__name")[:1]),
-            unit_id_on_day=Subquery(placed.values("unit_id")[:1]),
+            unit_name_on_day=Subquery(latest.values("unit__name")[:1]),
+            unit_id_on_day=Subquery(latest.values("unit_id")[:1]),
         )
     )
 

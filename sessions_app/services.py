@@ -39,6 +39,11 @@ from sessions_app.models import (
     WrittenReportVersion,
 )
 from sessions_app.models.scoping import unit_in_scope, user_scope_path
+from sessions_app.obligations import (
+    obligations_refresh,
+    refresh_scope,
+    report_obligations_link,
+)
 from sessions_app.report_files import ReportFile, clean_text
 from sessions_app.roles import group_name, role_group
 from sessions_app.selectors import members_required_at
@@ -70,6 +75,12 @@ def organisation_move(
     Organisation.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
     audit.record_state(unit, by=by, reason=reason)
+    # New paths, and the sessions of the new parents now reach the subtree's members.
+    obligations_refresh(
+        member_ids=MemberPlacement.objects.filter(unit__path__startswith=unit.path).values_list(
+            "member_id", flat=True
+        )
+    )
     return unit
 
 
@@ -88,6 +99,21 @@ def member_create(
     member.full_clean()
     member.save()
     MemberPlacement.objects.create(member=member, unit=unit, started_on=placed_on or joined_on)
+    obligations_refresh(member_ids=[member.pk])
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, **fields) -> Member:
+    """Change a member's own fields (joining date, leadership, committee role, …).
+
+    Placements change through member_transfer; obligations follow either way.
+    """
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    obligations_refresh(member_ids=[member.pk])
     return member
 
 
@@ -114,6 +140,7 @@ def member_transfer(*, member: Member, to_unit: Organisation | None, on: datetim
     member.unit = to_unit
     member.status = MemberStatus.ACTIVE if to_unit else MemberStatus.TRANSFERRED_OUT
     member.save(update_fields=["unit", "status", "search_text"])
+    obligations_refresh(member_ids=[member.pk])
     return member
 
 
@@ -129,7 +156,62 @@ def exemption_grant(
     exemption = Exemption(member=member, started_on=started_on, ended_on=ended_on, reason=reason)
     exemption.full_clean()
     exemption.save()
+    obligations_refresh(member_ids=[member.pk])
     return exemption
+
+
+@transaction.atomic
+def exemption_delete(*, exemption: Exemption) -> None:
+    """Withdraw an exemption: the member is required again at the sessions it covered."""
+    member_id = exemption.member_id
+    exemption.delete()
+    obligations_refresh(member_ids=[member_id])
+
+
+SESSION_M2M = ("participating_units", "documents")
+
+
+@transaction.atomic
+def study_session_create(
+    *,
+    organiser: Organisation,
+    title: str,
+    held_on: datetime.date,
+    participating_units: list[Organisation],
+    documents: list[Document],
+    **fields,
+) -> StudySession:
+    """Record a study session with its units and documents; its members now owe it."""
+    session = StudySession(organiser=organiser, title=title, held_on=held_on, **fields)
+    session.full_clean()
+    session.save()
+    session.participating_units.set(participating_units)
+    session.documents.set(documents)
+    obligations_refresh(session_ids=[session.pk])
+    return session
+
+
+@transaction.atomic
+def study_session_update(*, session: StudySession, **fields) -> StudySession:
+    """Change a session (date, audience, units, documents, make-up link, reported counts)."""
+    m2m = {name: fields.pop(name) for name in SESSION_M2M if name in fields}
+    previous_original = session.makeup_of_id
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean()
+    session.save()
+    for name, values in m2m.items():
+        getattr(session, name).set(values)
+    obligations_refresh(session_ids={session.pk, previous_original} - {None})
+    return session
+
+
+@transaction.atomic
+def study_session_delete(*, session: StudySession) -> None:
+    """Delete a session with its roll call; its members' reports may now be owed elsewhere."""
+    scope = refresh_scope(session, deleting=True)
+    session.delete()
+    obligations_refresh(**scope)
 
 
 def document_prepare(*, document: Document, symbol: str) -> Document:
@@ -187,7 +269,16 @@ def attendance_record(
     attendance, _ = Attendance.objects.update_or_create(
         session=session, member=member, defaults={"status": status, "note": note, "recorded_by": by}
     )
+    obligations_refresh(session_ids=[session.pk])
     return attendance
+
+
+@transaction.atomic
+def attendance_delete(*, attendance: Attendance) -> None:
+    """Remove one roll-call row: the member is back to "not recorded" at the session."""
+    session_id = attendance.session_id
+    attendance.delete()
+    obligations_refresh(session_ids=[session_id])
 
 
 @transaction.atomic
@@ -240,6 +331,7 @@ def attendance_record_roster(
         reason=reason,
         batch_size=500,
     )
+    obligations_refresh(session_ids=[session.pk])
     return {
         "created": len(to_create),
         "updated": len(to_update),
@@ -324,6 +416,7 @@ def written_report_submit(
         recorded_by=by if getattr(by, "is_authenticated", False) else None,
     )
     copy_check(report=report, version=version)
+    report_obligations_link(member_ids=[report.member_id])
     return report
 
 
@@ -390,6 +483,7 @@ def written_report_review(
         version.reviewed_on = report.reviewed_on
         version.reviewer_comment = comment
         version.save()
+    report_obligations_link(member_ids=[report.member_id])
     return report
 
 
@@ -655,6 +749,11 @@ def members_import(
             placements.append(MemberPlacement(member=member, unit_id=member.unit_id, started_on=on))
     audit.bulk_update_audited(closing, ["ended_on"], **audited)
     audit.bulk_create_audited(placements, **audited)
+    obligations_refresh(
+        member_ids=[m.pk for m in created]
+        + [m.pk for m in updates]
+        + [member.pk for member, _, _ in transfers]
+    )
 
 
 @transaction.atomic
@@ -683,6 +782,8 @@ def documents_import(
         document.fill_search_text()
     audit.bulk_create_audited(creates, **audited)
     audit.bulk_update_audited(updates, [*update_fields, "search_text"], **audited)
+    if "report_required" in update_fields:
+        obligations_refresh(document_ids=[d.pk for d in updates])
 
 
 @transaction.atomic
@@ -698,3 +799,6 @@ def checked_rows_write(
     audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
     audit.bulk_create_audited(creates, **audited)
     audit.bulk_update_audited(updates, update_fields, **audited)
+    reports = [row for row in [*creates, *updates] if isinstance(row, WrittenReport)]
+    if reports:
+        report_obligations_link(member_ids={report.member_id for report in reports})

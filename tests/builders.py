@@ -49,12 +49,11 @@ def session(
     held_on=datetime.date(2023, 9, 1),
     **fields,
 ) -> StudySession:
-    study = StudySession.objects.create(
+    return services.study_session_create(
         title=fields.pop("title", "Hội nghị học tập"),
         organiser=organiser,
         held_on=held_on,
+        participating_units=units,
+        documents=documents,
         **fields,
     )
-    study.participating_units.set(units)
-    study.documents.set(documents)
-    return study

@@ -1,6 +1,7 @@
 from sessions_app.models.documents import Document
 from sessions_app.models.inspections import Inspection, RemediationItem, ReportedFact
 from sessions_app.models.members import Exemption, Member, MemberPlacement
+from sessions_app.models.obligations import AttendanceObligation, ReportObligation
 from sessions_app.models.organisations import Organisation, StaffProfile
 from sessions_app.models.reports import (
     ActionProgramme,
@@ -17,6 +18,7 @@ from sessions_app.models.study import Attendance, SessionSite, StudySession
 __all__ = [
     "ActionProgramme",
     "Attendance",
+    "AttendanceObligation",
     "CopyFlag",
     "Document",
     "DocumentOutline",
@@ -27,6 +29,7 @@ __all__ = [
     "Organisation",
     "RemediationItem",
     "ReportBand",
+    "ReportObligation",
     "ReportSignature",
     "ReportedFact",
     "SessionSite",
