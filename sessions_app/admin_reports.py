@@ -1,14 +1,20 @@
 """Admin of written reports (bài thu hoạch): hand-in, review, versions, files, copy flags."""
 
+import csv
+import io
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from openpyxl import Workbook
 
 from reports_app.admin_filters import ReportLinksMixin
+from reports_app.exports import neutralise
 from sessions_app import audit, selectors, services
 from sessions_app.admin_base import ScopedAdmin, UnitSubtreeFilter, may_write
 from sessions_app.admin_io import RecordIOMixin
@@ -19,9 +25,9 @@ from sessions_app.forms import (
     SendBackForm,
     WrittenReportForm,
 )
-from sessions_app.models import Document, DocumentOutline, WrittenReport
-from sessions_app.models.scoping import get_object_visible_or_404
-from sessions_app.report_files import CONTENT_TYPES, content_disposition
+from sessions_app.models import Document, DocumentOutline, Organisation, WrittenReport
+from sessions_app.models.scoping import get_object_visible_or_404, user_scope_path
+from sessions_app.report_files import CONTENT_TYPES, ascii_name, content_disposition
 
 
 def report_for_user_or_404(user, pk) -> WrittenReport:
@@ -43,6 +49,86 @@ def file_response(stored_file, *, name: str, kind: str) -> FileResponse:
     response["Content-Disposition"] = content_disposition(name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def owed_unit_for(user, code: str | None) -> Organisation:
+    """The unit whose owed list is asked for: by code within the user's subtree, else their own."""
+    path = user_scope_path(user)
+    if path is None:
+        raise PermissionDenied
+    units = Organisation.objects.filter(path__startswith=path)
+    if code:
+        unit = units.filter(code=code.strip()).first()
+        if unit is None:
+            raise Http404("Không tìm thấy đơn vị này trong phạm vi của bạn.")
+        return unit
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None and profile.unit_id:
+        return profile.unit
+    unit = units.order_by("path").first()
+    if unit is None:
+        raise Http404("Chưa có đơn vị nào.")
+    return unit
+
+
+OWED_HEADERS = [
+    "Mã đảng viên",
+    "Họ và tên",
+    "Chi bộ",
+    "Văn bản",
+    "Ngày học",
+    "Hạn nộp",
+    "Tình trạng",
+    "Lý do trả lại",
+]
+
+
+def owed_export(rows, *, unit, today, kind):
+    """The owed list as CSV (UTF-8 with BOM, for Excel) or XLSX, formula-safe."""
+    values = [
+        [
+            neutralise(v)
+            for v in (
+                row["obligation"].member.code,
+                row["obligation"].member.full_name,
+                row["obligation"].unit.name,
+                row["obligation"].document.symbol,
+                row["obligation"].studied_on.strftime("%d/%m/%Y"),
+                row["obligation"].due_on.strftime("%d/%m/%Y"),
+                row["state"],
+                row["obligation"].report.reviewer_comment
+                if row["obligation"].report
+                and row["obligation"].report_status == ReportStatus.REVISION_REQUESTED
+                else "",
+            )
+        ]
+        for row in rows
+    ]
+    stem = ascii_name(f"bai thu hoach con no {unit.code} {today:%Y-%m-%d}.x").rsplit(".", 1)[0]
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(OWED_HEADERS)
+        writer.writerows(values)
+        response = HttpResponse(
+            buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Bài thu hoạch còn nợ"
+    sheet.append(OWED_HEADERS)
+    for line in values:
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
     return response
 
 
@@ -227,6 +313,7 @@ class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [  # most specific first: object ids are <path:> in the admin
+            path("con-no/", view(self.owed_view), name="sessions_app_writtenreport_owed"),
             path(
                 "<path:object_id>/phien-ban/",
                 view(self.versions_view),
@@ -322,6 +409,43 @@ class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
                 "change_url": reverse("admin:sessions_app_writtenreport_change", args=[report.pk]),
             },
         )
+
+    def owed_view(self, request):
+        """Who under a unit has not handed in their report, or was sent back: page, print, files."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        unit = owed_unit_for(request.user, request.GET.get("don-vi"))
+        document_id = request.GET.get("van-ban") or None
+        if document_id is not None and not str(document_id).isdigit():
+            document_id = None
+        today = timezone.localdate()
+        rows = [
+            {"obligation": o, "state": selectors.owed_state(o, today), "overdue": o.due_on < today}
+            for o in selectors.reports_owed(path=unit.path, document_id=document_id)
+        ]
+        output = request.GET.get("dinh-dang")
+        if output in ("csv", "xlsx"):
+            return owed_export(rows, unit=unit, today=today, kind=output)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Bài thu hoạch còn nợ: {unit.name}",
+            "opts": self.opts,
+            "unit": unit,
+            "rows": rows,
+            "today": today,
+            "overdue": sum(1 for row in rows if row["overdue"]),
+            "documents": Document.objects.filter(report_required=True).order_by(
+                "-issued_on", "symbol"
+            ),
+            "document_id": str(document_id or ""),
+            "query": request.GET.urlencode(),
+        }
+        template = (
+            "admin/sessions_app/writtenreport/owed_print.html"
+            if output == "in"
+            else "admin/sessions_app/writtenreport/owed.html"
+        )
+        return TemplateResponse(request, template, context)
 
     def report_bulk(self, request, result, done_label):
         if result.done:

@@ -311,6 +311,9 @@ class WrittenReportForm(AdminModelForm):
         data = super().clean()
         if (data.get("upload") or data.get("text")) and not data.get("submitted_on"):
             self.add_error("submitted_on", "Phải ghi ngày nộp bài.")
+        not_yet_in = self.instance.pk is None or self.instance.status == ReportStatus.NOT_SUBMITTED
+        if data.get("submitted_on") and not_yet_in and not self.is_submitting():
+            self.add_error("text", "Bài đã nộp phải có nội dung: dán nội dung hoặc tải tệp.")
         decision = data.get("decision")
         if not decision:
             if self.is_submitting():

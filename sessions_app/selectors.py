@@ -6,7 +6,7 @@ from operator import or_
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from sessions_app.choices import AttendanceStatus, Audience, CopyFlagStatus
+from sessions_app.choices import AttendanceStatus, Audience, CopyFlagStatus, ReportStatus
 from sessions_app.copying import highlight_shared
 from sessions_app.models import (
     Attendance,
@@ -15,6 +15,8 @@ from sessions_app.models import (
     Exemption,
     Member,
     MemberPlacement,
+    RemediationItem,
+    ReportObligation,
     StudySession,
     WrittenReport,
     WrittenReportVersion,
@@ -207,3 +209,64 @@ def suspected_copies(*, path: str = "", document_ids=None, submitted_from=None, 
 def suspected_copy_counts(*, paths: list[str], **filters) -> dict[str, int]:
     """The figure "bài nghi sao chép" for each unit path (its whole subtree): one query each."""
     return {path: suspected_copies(path=path, **filters).count() for path in paths}
+
+
+# --- Who owes what: written reports not handed in or sent back ---------------------------
+
+OWED_REPORT_STATUSES = ["", ReportStatus.NOT_SUBMITTED, ReportStatus.REVISION_REQUESTED]
+
+
+def reports_owed(*, path: str, document_id=None):
+    """Obligations under a unit whose report is not handed in, or was sent back.
+
+    From the obligation rows (the member's cell on the day of the study), so a member who
+    moved since still shows where the report was owed.
+    """
+    owed = ReportObligation.objects.filter(
+        unit_path__startswith=path, report_status__in=OWED_REPORT_STATUSES
+    )
+    if document_id is not None:
+        owed = owed.filter(document_id=document_id)
+    return owed.select_related("member", "document", "unit", "report").order_by(
+        "unit_path", "due_on", "member__full_name", "document__symbol"
+    )
+
+
+def reports_owed_due_by(*, path: str, day: datetime.date):
+    """Owed reports whose deadline has passed or falls on or before the day."""
+    return reports_owed(path=path).filter(due_on__lte=day)
+
+
+def overdue_report_count(*, path: str, today: datetime.date) -> int:
+    """The number shown on the admin home: owed reports past their deadline."""
+    return ReportObligation.objects.filter(
+        unit_path__startswith=path,
+        report_status__in=OWED_REPORT_STATUSES,
+        due_on__lt=today,
+    ).count()
+
+
+def owed_state(obligation, today: datetime.date) -> str:
+    """How a row of the owed list reads: not handed in or sent back, and how late."""
+    state = (
+        "Bị trả lại, phải viết lại"
+        if obligation.report_status == ReportStatus.REVISION_REQUESTED
+        else "Chưa nộp"
+    )
+    late = (today - obligation.due_on).days
+    if late > 0:
+        state += f", quá hạn {late} ngày"
+    return state
+
+
+def remediations_due_by(*, path: str, day: datetime.date):
+    """Open remediation items of inspections of units under the path, due by the day."""
+    return (
+        RemediationItem.objects.filter(
+            inspection__inspected_unit__path__startswith=path,
+            resolved_on__isnull=True,
+            due_on__lte=day,
+        )
+        .select_related("inspection__inspected_unit")
+        .order_by("due_on", "pk")
+    )

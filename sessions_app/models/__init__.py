@@ -3,6 +3,7 @@ from sessions_app.models.inspections import Inspection, RemediationItem, Reporte
 from sessions_app.models.members import Exemption, Member, MemberPlacement
 from sessions_app.models.obligations import AttendanceObligation, ReportObligation
 from sessions_app.models.organisations import Organisation, StaffProfile
+from sessions_app.models.reminders import ReminderLog
 from sessions_app.models.reports import (
     ActionProgramme,
     CopyFlag,
@@ -27,6 +28,7 @@ __all__ = [
     "Member",
     "MemberPlacement",
     "Organisation",
+    "ReminderLog",
     "RemediationItem",
     "ReportBand",
     "ReportObligation",
