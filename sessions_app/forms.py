@@ -293,11 +293,15 @@ class WrittenReportForm(AdminModelForm):
         return clean_text(self.cleaned_data.get("text", ""))
 
     def is_submitting(self) -> bool:
-        """This save hands the report in (again): a file, or new text or date."""
+        """This save hands the report in (again): a file, or a date with new text or date.
+
+        A date alone records a report handed in on paper: it counts, but has no text to
+        compare.
+        """
         data = self.cleaned_data
         if data.get("upload") is not None:
             return True
-        if not data.get("submitted_on") or not (data.get("text") or self.instance.text):
+        if not data.get("submitted_on"):
             return False
         return self.instance.pk is None or bool({"text", "submitted_on"} & set(self.changed_data))
 
@@ -309,11 +313,9 @@ class WrittenReportForm(AdminModelForm):
 
     def clean(self):
         data = super().clean()
-        if (data.get("upload") or data.get("text")) and not data.get("submitted_on"):
+        typed = data.get("upload") or "text" in self.changed_data and data.get("text")
+        if typed and not data.get("submitted_on"):
             self.add_error("submitted_on", "Phải ghi ngày nộp bài.")
-        not_yet_in = self.instance.pk is None or self.instance.status == ReportStatus.NOT_SUBMITTED
-        if data.get("submitted_on") and not_yet_in and not self.is_submitting():
-            self.add_error("text", "Bài đã nộp phải có nội dung: dán nội dung hoặc tải tệp.")
         decision = data.get("decision")
         if not decision:
             if self.is_submitting():

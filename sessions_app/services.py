@@ -372,15 +372,12 @@ def written_report_submit(
 
     Each handing-in is a new version (text, file, dates) kept beside the earlier ones;
     the text of a file is the extracted one. The report is then checked for copying
-    against the other reports on the document and the document's own text.
+    against the other reports on the document and the document's own text. A report
+    handed in on paper (no text, no file) counts as handed in, with nothing to compare.
     """
     if upload is not None:
         text = upload.text
     text = clean_text(text)
-    if not text and not report.text:
-        raise ValidationError(
-            {"text": "Bài thu hoạch phải có nội dung: dán nội dung hoặc tải tệp."}
-        )
     if report.pk:
         _current_version(report)  # a report typed in before versions keeps its first one
     report.submitted_on = submitted_on
@@ -397,6 +394,11 @@ def written_report_submit(
     if upload is not None:
         report.file_name = upload.name
         report.file_kind = upload.kind
+    elif text:
+        # Pasted text replaces an earlier file; that file stays on its own version.
+        report.file = ""
+        report.file_name = ""
+        report.file_kind = ""
     audit.attribute(report, by=by, reason="Nộp bài thu hoạch")
     report.full_clean(exclude=["file"])
     if upload is not None:
@@ -533,10 +535,13 @@ def copy_check(*, report: WrittenReport, version: WrittenReportVersion) -> list[
     """
     from sessions_app import copying
 
+    ReportBand.objects.filter(report=report).delete()
+    if not report.text.strip():
+        ReportSignature.objects.filter(report=report).delete()
+        return []
     fingerprint = copying.Fingerprint.of(report.text)
     signature = copying.minhash(fingerprint)
     keys = copying.band_keys(signature)
-    ReportBand.objects.filter(report=report).delete()
     ReportSignature.objects.update_or_create(
         report=report,
         defaults={

@@ -297,8 +297,8 @@ def test_a_report_saved_and_graded_in_the_admin_fills_the_obligation(
         {
             "member": roster["an"].pk,
             "document": docs["qd114"].pk,
+            "status": ReportStatus.SUBMITTED,
             "submitted_on": "20/09/2023",
-            "text": "Liên hệ bản thân sau khi học Quy định 114-QĐ/TW.",
             "action_plan": "Kế hoạch hành động của đồng chí An",
         },
     )

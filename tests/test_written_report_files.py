@@ -185,3 +185,23 @@ def test_the_change_page_links_the_file_through_the_checked_view(client, alice, 
 
     assert f'href="{_file_url(report_with_file)}"' in page.content.decode()
     assert "/media/" not in page.content.decode()
+
+
+def test_text_pasted_on_resubmission_replaces_the_file_which_stays_on_its_version(
+    client, alice, report_with_file
+):
+    services.written_report_submit(
+        report=report_with_file,
+        submitted_on=datetime.date(2023, 9, 20),
+        text="Bản viết lại, dán trực tiếp.",
+        by=alice,
+    )
+
+    report_with_file.refresh_from_db()
+    assert (report_with_file.file.name, report_with_file.file_kind) == ("", "")
+    first, second = report_with_file.versions.order_by("number")
+    assert (bool(first.file), bool(second.file)) == (True, False)
+    client.force_login(alice)
+    assert client.get(_file_url(report_with_file)).status_code == 404
+    old = reverse("admin:sessions_app_writtenreport_version_file", args=[report_with_file.pk, 1])
+    assert client.get(old).status_code == 200
