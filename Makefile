@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/studylog
 RUN_ENV := DEBUG=true
 PYTEST_ARGS ?= -n 2  # two workers: the machines here have two cores
 
-.PHONY: messages install run migrate seed admin static worker test test-sqlite test-postgres lint format check-migrations bench clean
+.PHONY: messages install run migrate seed admin static worker test test-sqlite test-postgres lint format check-migrations bench clean check-obligations rebuild-obligations
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ migrate: install
 
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_seeds
+
+# Obligation rows (who had to attend, who owes a report) against the live definition;
+# exits non-zero on drift. UNIT=<code> limits both to the members of one subtree.
+check-obligations: migrate
+	$(RUN_ENV) $(BIN)/python manage.py check_obligations $(if $(UNIT),--unit $(UNIT))
+
+rebuild-obligations: migrate
+	$(RUN_ENV) $(BIN)/python manage.py rebuild_obligations $(if $(UNIT),--unit $(UNIT))
 
 admin: migrate
 	$(RUN_ENV) $(BIN)/python manage.py ensure_admin

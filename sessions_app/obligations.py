@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from sessions_app.choices import AttendanceStatus, Audience
@@ -83,9 +83,10 @@ def _in(column: str, ids: list[int]) -> tuple[str, list]:
 
 
 def _depths_cte() -> str:
-    """Tree depths 1..max: joining a unit to each depth above it yields its ancestors by
-    equality on the path prefix, which both databases can hash or index."""
-    deepest = Organisation.objects.aggregate(d=Max("depth"))["d"] or 1
+    """Tree depths 1..the deepest a path can hold: joining a unit to each depth above it
+    yields its ancestors by equality on the path prefix, which both databases can hash or
+    index (a prefix LIKE against a column cannot use an index)."""
+    deepest = Organisation._meta.get_field("path").max_length // Organisation.steplen
     return "WITH depths(k) AS (VALUES " + ", ".join(f"({k})" for k in range(1, deepest + 1)) + ")"
 
 
@@ -212,12 +213,13 @@ def _desired_attendance(*, member_ids=(), session_ids=()) -> dict[tuple, tuple]:
     return {(r[0], r[1]): (r[2], r[3], _as_date(r[4]), r[5], r[6], r[7], bool(r[8])) for r in rows}
 
 
-def _desired_reports(*, member_ids=(), pairs=()) -> dict[tuple, tuple]:
-    """For whole members, and for (members × documents) blocks."""
+def _desired_reports(*, member_ids=(), pairs=(), document_ids=()) -> dict[tuple, tuple]:
+    """For whole members, for (members × documents) blocks, and for whole documents."""
     rows = []
-    for chunk in _chunks(member_ids):
-        scope, params = _in("o.member_id", chunk)
-        rows += _fetch(_report_select(scope), params)
+    for column, ids in (("o.member_id", member_ids), ("sd.document_id", document_ids)):
+        for chunk in _chunks(ids):
+            scope, params = _in(column, chunk)
+            rows += _fetch(_report_select(scope), params)
     for members, documents in pairs:
         for doc_chunk in _chunks(documents):
             doc_scope, doc_params = _in("sd.document_id", doc_chunk)
@@ -298,16 +300,13 @@ def obligations_refresh(
     document_ids = set(document_ids or ())
     if session_ids:
         # A make-up's roll call changes the session it makes up for; so does unlinking it.
-        session_ids |= set(
-            StudySession.objects.filter(pk__in=session_ids, makeup_of__isnull=False).values_list(
-                "makeup_of_id", flat=True
-            )
+        originals = StudySession.objects.filter(
+            pk__in=session_ids, makeup_of__isnull=False
+        ).values_list("makeup_of_id", flat=True)
+        made_up = AttendanceObligation.objects.filter(made_up_by_id__in=session_ids).values_list(
+            "session_id", flat=True
         )
-        session_ids |= set(
-            AttendanceObligation.objects.filter(made_up_by_id__in=session_ids).values_list(
-                "session_id", flat=True
-            )
-        )
+        session_ids |= set(originals.order_by().union(made_up.order_by()).order_by())
     attendance_q = _ids_q("member_id", member_ids) | _ids_q("session_id", session_ids)
     existing = _existing(
         AttendanceObligation, ("member_id", "session_id"), ATTENDANCE_FIELDS, attendance_q
@@ -331,36 +330,21 @@ def obligations_refresh(
                 "document_id", flat=True
             )
         )
-        session_members |= (
-            set(
-                AttendanceObligation.objects.filter(session_id__in=session_ids).values_list(
-                    "member_id", flat=True
-                )
-            )
-            - member_ids
-        )
+        session_members |= {
+            member for member, session in desired if session in session_ids
+        } - member_ids
     pairs = []
     if session_members and session_documents:
         pairs.append((session_members, session_documents))
-    if document_ids:
-        document_members = set(
-            AttendanceObligation.objects.filter(session__documents__in=document_ids).values_list(
-                "member_id", flat=True
-            )
-        ) | set(
-            ReportObligation.objects.filter(document_id__in=document_ids).values_list(
-                "member_id", flat=True
-            )
-        )
-        if document_members:
-            pairs.append((document_members, document_ids))
-    report_q = _ids_q("member_id", member_ids)
+    report_q = _ids_q("member_id", member_ids) | _ids_q("document_id", document_ids)
     for members, documents in pairs:
         report_q |= _ids_q("member_id", members) & _ids_q("document_id", documents)
     existing_reports = _existing(
         ReportObligation, ("member_id", "document_id"), REPORT_FIELDS, report_q
     )
-    desired_reports = _desired_reports(member_ids=member_ids, pairs=pairs)
+    desired_reports = _desired_reports(
+        member_ids=member_ids, pairs=pairs, document_ids=document_ids
+    )
     changed_reports = _apply(
         ReportObligation,
         ("member_id", "document_id"),
@@ -422,6 +406,9 @@ def obligations_rebuild(*, root: Organisation | None = None) -> dict[str, int]:
     columns = ["member_id", "session_id", *ATTENDANCE_FIELDS]
     report_columns = ["member_id", "document_id", *REPORT_FIELDS]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One sort of every placement × session: give it memory rather than disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
             _depths_cte()
             + f" INSERT INTO {_t(AttendanceObligation)} ({', '.join(columns)}) "

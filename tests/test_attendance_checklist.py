@@ -105,7 +105,8 @@ def test_checklist_queries_do_not_grow_with_the_roster(admin_client, tree, cell_
     data = _post_data(admin_client.get(_url(cell_session)))
     with CaptureQueriesContext(connection) as queries:
         admin_client.post(_url(cell_session), data)
-    assert len(queries) <= few + 10
+    # The save adds a constant: the bulk writes, their history, and the obligation refresh.
+    assert len(queries) <= few + 20
 
 
 def test_outsider_cannot_open_the_checklist(client, charlie, cell_session):
