@@ -117,6 +117,39 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Email (reminders), as Django 6.1's MAILERS: the console in development, SMTP from the
+# environment in production.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": (
+            {
+                "host": env_str("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env_str("EMAIL_HOST_USER", ""),
+                "password": env_str("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+                "use_ssl": env_bool("EMAIL_USE_SSL", default=False),
+                "timeout": env_int("EMAIL_TIMEOUT", 30),
+            }
+            if _EMAIL_BACKEND == _SMTP
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "so-hoc-tap@localhost")
+# Reminders name what falls due within this many days (and everything overdue).
+REMINDER_DAYS = env_int("REMINDER_DAYS", 7)
+# The address users open, for links in emails (no trailing slash), e.g. https://hoctap.example.vn
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Written-report files: never under MEDIA_ROOT, never served by URL (see private_files.py).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+WRITTEN_REPORT_MAX_BYTES = env_int("WRITTEN_REPORT_MAX_MB", 10) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -45,7 +45,6 @@ from sessions_app.models import (
     SourceArticle,
     StaffProfile,
     StudySession,
-    WrittenReport,
 )
 
 
@@ -595,56 +594,7 @@ class AttendanceAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
 # --- Written reports and action programmes ------------------------------------------
 
 
-@admin.register(WrittenReport)
-class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
-    io_kind = "written_reports"
-    report_unit_lookup = "member__unit__path"
-    report_lookups = frozenset(
-        {
-            "document__report_required__exact",
-            "document__sessions__held_on__gte",
-            "document__sessions__held_on__lte",
-            "document__sessions__makeup_of__isnull",
-        }
-    )
-    list_display = [
-        "member",
-        "document_symbol",
-        "status",
-        "submitted_on",
-        "grade",
-        "revision_count",
-        "reviewed_on",
-    ]
-    list_select_related = ["member", "document"]
-    list_filter = [UnitSubtreeFilter, "status", "relates_to_practice", "submitted_on"]
-    date_hierarchy = "submitted_on"
-    # Served by the (submitted_on, id) index: newest first without sorting by a joined name.
-    ordering = ["-submitted_on", "-id"]
-    folded_search_fields = ("member__search_text", "document__search_text")
-    autocomplete_fields = ["member", "document", "session"]
-    # Set by written_report_review: who graded it, and each time it was sent back.
-    readonly_fields = ["reviewer", "revision_count"]
-
-    @admin.display(description="văn bản", ordering="document__symbol")
-    def document_symbol(self, report):
-        return report.document.symbol
-
-    def save_model(self, request, obj, form, change):
-        # Grading goes through the service: it records the reviewer and counts revisions.
-        if "status" in form.changed_data and obj.status in services.REVIEWED_STATUSES:
-            if not change:
-                super().save_model(request, obj, form, change)
-            services.written_report_review(
-                report=obj,
-                status=obj.status,
-                by=request.user,
-                grade=obj.grade,
-                comment=obj.reviewer_comment,
-                reviewed_on=obj.reviewed_on,
-            )
-            return
-        super().save_model(request, obj, form, change)
+# WrittenReportAdmin and DocumentOutlineAdmin live in admin_reports (registered on import).
 
 
 @admin.register(ActionProgramme)
@@ -816,6 +766,8 @@ class ReportedFactAdmin(ScopedAdmin):
     folded_search_fields = ("unit__search_text",)
     autocomplete_fields = ["unit", "source"]
 
+
+from sessions_app import admin_reports  # noqa: E402, F401 - registers the report admins
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), ScopedUserAdmin)

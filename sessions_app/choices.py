@@ -88,6 +88,38 @@ class ReportStatus(models.TextChoices):
     FAILED = "khong_dat", "Không đạt"
 
 
+class ReportRating(models.TextChoices):
+    """The grade a reviewer gives a written report; "Không đạt" fails it, the others pass it."""
+
+    GOOD = "tot", "Tốt"
+    FAIR = "kha", "Khá"
+    PASS = "dat", "Đạt"
+    FAIL = "khong_dat", "Không đạt"
+
+    @classmethod
+    def passing_values(cls) -> list[str]:
+        return [cls.GOOD, cls.FAIR, cls.PASS]
+
+
+class ReportFileKind(models.TextChoices):
+    """File formats a written report may be handed in as, recognised by their content."""
+
+    DOCX = "docx", "Word (.docx)"
+    PDF = "pdf", "PDF (.pdf)"
+    ODT = "odt", "OpenDocument (.odt)"
+    TXT = "txt", "Văn bản thuần (.txt)"
+
+
+class CopySource(models.TextChoices):
+    OTHER_REPORT = "bai_khac", "Bài thu hoạch khác"
+    DOCUMENT_TEXT = "van_ban", "Nội dung văn bản"
+
+
+class CopyFlagStatus(models.TextChoices):
+    OPEN = "cho_xem_xet", "Chờ xem xét"
+    DISMISSED = "bo_qua", "Đã bỏ qua"
+
+
 class InspectionActivity(models.TextChoices):
     INSPECTION = "kiem_tra", "Kiểm tra"
     SUPERVISION = "giam_sat", "Giám sát"

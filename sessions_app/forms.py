@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from sessions_app import services
-from sessions_app.choices import AttendanceStatus
-from sessions_app.models import Attendance, Document, Organisation
+from sessions_app.choices import AttendanceStatus, ReportRating, ReportStatus
+from sessions_app.models import Attendance, Document, Organisation, WrittenReport
+from sessions_app.report_files import clean_text, read_report_file
 from sessions_app.selectors import members_required_at
 
 # Where a database constraint's message belongs on the form: the field the user
@@ -35,6 +36,7 @@ CONSTRAINT_FIELD = {
     "report_grade_0_to_10": "grade",
     "report_submitted_has_date": "submitted_on",
     "report_reviewed_after_submitted": "reviewed_on",
+    "report_rating_matches_status": "decision",
     "programme_one_per_unit_per_document": "document",
 }
 
@@ -236,3 +238,143 @@ class RemediationCloseForm(forms.Form):
     resolution = forms.CharField(
         label="Kết quả khắc phục", widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+# --- Written reports -------------------------------------------------------------------
+
+SEND_BACK = "yeu_cau_sua"
+REVIEW_DECISIONS = [
+    ("", "— Chưa chấm lần này —"),
+    *ReportRating.choices,
+    (SEND_BACK, "Trả lại, yêu cầu viết lại"),
+]
+
+
+def _checked_upload(field_value):
+    """A file field's upload, checked by content (report_files); None when none was sent."""
+    if not field_value:
+        return None
+    return read_report_file(field_value)
+
+
+class WrittenReportForm(AdminModelForm):
+    """Record a handing-in (pasted text or a file) and, when the reviewer decides, the review.
+
+    The rules themselves live in services and report_files; this form asks them first, so
+    that a refusal shows on the field to correct instead of after the save.
+    """
+
+    upload = forms.FileField(
+        label="Tệp bài thu hoạch",
+        required=False,
+        help_text="Nhận .docx, .pdf, .odt, .txt; nội dung chữ được trích ra để chấm và so sánh.",
+    )
+    decision = forms.ChoiceField(label="Chấm bài", choices=REVIEW_DECISIONS, required=False)
+
+    class Meta:
+        model = WrittenReport
+        fields = [
+            "member",
+            "document",
+            "session",
+            "submitted_on",
+            "text",
+            "relates_to_practice",
+            "action_plan",
+            "grade",
+            "reviewer_comment",
+            "reviewed_on",
+        ]
+
+    def clean_upload(self):
+        return _checked_upload(self.cleaned_data.get("upload"))
+
+    def clean_text(self):
+        return clean_text(self.cleaned_data.get("text", ""))
+
+    def is_submitting(self) -> bool:
+        """This save hands the report in (again): a file, or a date with new text or date.
+
+        A date alone records a report handed in on paper: it counts, but has no text to
+        compare.
+        """
+        data = self.cleaned_data
+        if data.get("upload") is not None:
+            return True
+        if not data.get("submitted_on"):
+            return False
+        return self.instance.pk is None or bool({"text", "submitted_on"} & set(self.changed_data))
+
+    def review_status(self) -> str:
+        decision = self.cleaned_data.get("decision") or ""
+        if decision == SEND_BACK:
+            return ReportStatus.REVISION_REQUESTED
+        return services.review_status(rating=decision)
+
+    def clean(self):
+        data = super().clean()
+        typed = data.get("upload") or "text" in self.changed_data and data.get("text")
+        if typed and not data.get("submitted_on"):
+            self.add_error("submitted_on", "Phải ghi ngày nộp bài.")
+        decision = data.get("decision")
+        if not decision:
+            if self.is_submitting():
+                # A new handing-in starts unreviewed; the old review stays on its version.
+                data.update(reviewed_on=None, grade=None, reviewer_comment="")
+            return data
+        submitted = self.is_submitting() or (
+            self.instance.pk and self.instance.status != ReportStatus.NOT_SUBMITTED
+        )
+        if not submitted:
+            self.add_error("decision", "Bài thu hoạch chưa nộp thì chưa thể chấm.")
+        status = self.review_status()
+        if (
+            status == ReportStatus.REVISION_REQUESTED
+            and not (data.get("reviewer_comment") or "").strip()
+        ):
+            self.add_error("reviewer_comment", services.SEND_BACK_REASON_MESSAGE)
+        member = data.get("member")
+        action_plan = data.get("action_plan") or ""
+        if member and WrittenReport.plan_missing(
+            member=member, status=status, action_plan=action_plan
+        ):
+            self.add_error("action_plan", WrittenReport.LEADER_PLAN_MESSAGE)
+        return data
+
+
+class SendBackForm(forms.Form):
+    """One reason for every report sent back at once."""
+
+    reason = forms.CharField(
+        label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+
+
+class CopyFlagDismissForm(forms.Form):
+    """A reviewer decides a similarity is not copying."""
+
+    reason = forms.CharField(
+        label="Lý do bỏ qua cảnh báo", widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+
+
+class DocumentOutlineForm(forms.Form):
+    """The document's own text, pasted or from a file, for the copy checks."""
+
+    text = forms.CharField(
+        label="Nội dung văn bản / đề cương",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
+    )
+    upload = forms.FileField(
+        label="Hoặc tải tệp", required=False, help_text="Nhận .docx, .pdf, .odt, .txt."
+    )
+
+    def clean_upload(self):
+        return _checked_upload(self.cleaned_data.get("upload"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("upload") and not (data.get("text") or "").strip():
+            self.add_error("text", "Phải dán nội dung văn bản hoặc tải tệp.")
+        return data

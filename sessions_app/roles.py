@@ -17,13 +17,14 @@ UNIT_RECORDS = [
     "sessionsite",
     "attendance",
     "writtenreport",
+    "copyflag",
     "actionprogramme",
     "inspection",
     "remediationitem",
     "reportedfact",
 ]
 # Shared or structural records: read by everyone; documents may be added from below.
-SHARED_RECORDS = ["organisation", "document", "sourcearticle"]
+SHARED_RECORDS = ["organisation", "document", "sourcearticle", "documentoutline"]
 ALL_ACTIONS = ("view", "add", "change", "delete")
 
 
@@ -36,7 +37,9 @@ def _history_codenames(actions):
 
 
 DATA_ENTRY = (
-    _codenames(UNIT_RECORDS, ALL_ACTIONS) | _codenames(SHARED_RECORDS, ["view"]) | {"add_document"}
+    _codenames(UNIT_RECORDS, ALL_ACTIONS)
+    | _codenames(SHARED_RECORDS, ["view"])
+    | {"add_document", "add_documentoutline", "change_documentoutline"}
 )
 MANAGER = _codenames([*UNIT_RECORDS, *SHARED_RECORDS], ["view"]) | _history_codenames(["view"])
 UNIT_ADMIN = (

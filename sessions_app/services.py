@@ -2,25 +2,41 @@
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from sessions_app import audit
-from sessions_app.choices import AttendanceStatus, MemberStatus, ReportStatus, StaffRole
+from sessions_app.choices import (
+    AttendanceStatus,
+    CopyFlagStatus,
+    CopySource,
+    MemberStatus,
+    ReportRating,
+    ReportStatus,
+    StaffRole,
+)
 from sessions_app.models import (
     Attendance,
+    CopyFlag,
     Document,
+    DocumentOutline,
     Exemption,
     Member,
     MemberPlacement,
     Organisation,
     RemediationItem,
+    ReportBand,
+    ReportSignature,
     StaffProfile,
     StudySession,
     WrittenReport,
+    WrittenReportVersion,
 )
 from sessions_app.models.scoping import unit_in_scope, user_scope_path
 from sessions_app.obligations import (
@@ -28,6 +44,7 @@ from sessions_app.obligations import (
     refresh_scope,
     report_obligations_link,
 )
+from sessions_app.report_files import ReportFile, clean_text
 from sessions_app.roles import groups_for, managed_group_names
 from sessions_app.selectors import members_required_at
 
@@ -322,6 +339,24 @@ def attendance_record_roster(
     }
 
 
+def _current_version(report: WrittenReport) -> WrittenReportVersion | None:
+    """The latest version of a report; a report recorded before versions gets its first."""
+    version = report.versions.order_by("-number").first()
+    if version is None and report.submitted_on:
+        version = WrittenReportVersion.objects.create(
+            report=report,
+            number=1,
+            submitted_on=report.submitted_on,
+            text=report.text,
+            file=report.file.name if report.file else "",
+            file_name=report.file_name,
+            file_kind=report.file_kind,
+            action_plan=report.action_plan,
+            relates_to_practice=report.relates_to_practice,
+        )
+    return version
+
+
 @transaction.atomic
 def written_report_submit(
     *,
@@ -330,37 +365,92 @@ def written_report_submit(
     text: str = "",
     action_plan: str = "",
     relates_to_practice: bool = False,
+    upload: ReportFile | None = None,
+    by=None,
 ) -> WrittenReport:
-    """A member hands in (or hands in again) their written report."""
+    """A member hands in (or hands in again) their written report.
+
+    Each handing-in is a new version (text, file, dates) kept beside the earlier ones;
+    the text of a file is the extracted one. The report is then checked for copying
+    against the other reports on the document and the document's own text. A report
+    handed in on paper (no text, no file) counts as handed in, with nothing to compare.
+    """
+    if upload is not None:
+        text = upload.text
+    text = clean_text(text)
+    if report.pk:
+        _current_version(report)  # a report typed in before versions keeps its first one
     report.submitted_on = submitted_on
     report.text = text or report.text
-    report.action_plan = action_plan or report.action_plan
+    report.action_plan = clean_text(action_plan) or report.action_plan
     report.relates_to_practice = relates_to_practice
     report.status = ReportStatus.SUBMITTED
-    report.full_clean()
+    # A new handing-in starts unreviewed; the previous review stays on its version.
+    report.rating = ""
+    report.grade = None
+    report.reviewer = None
+    report.reviewed_on = None
+    report.reviewer_comment = ""
+    if upload is not None:
+        report.file_name = upload.name
+        report.file_kind = upload.kind
+    elif text:
+        # Pasted text replaces an earlier file; that file stays on its own version.
+        report.file = ""
+        report.file_name = ""
+        report.file_kind = ""
+    audit.attribute(report, by=by, reason="Nộp bài thu hoạch")
+    report.full_clean(exclude=["file"])
+    if upload is not None:
+        report.file.save(upload.name, ContentFile(upload.content), save=False)
     report.save()
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = WrittenReportVersion.objects.create(
+        report=report,
+        number=last + 1,
+        submitted_on=submitted_on,
+        text=report.text,
+        file=report.file.name if report.file else "",
+        file_name=report.file_name,
+        file_kind=report.file_kind,
+        action_plan=report.action_plan,
+        relates_to_practice=report.relates_to_practice,
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    copy_check(report=report, version=version)
     report_obligations_link(member_ids=[report.member_id])
     return report
 
 
 REVIEWED_STATUSES = {ReportStatus.PASSED, ReportStatus.FAILED, ReportStatus.REVISION_REQUESTED}
+SEND_BACK_REASON_MESSAGE = "Phải ghi lý do trả bài để viết lại."
+
+
+def review_status(*, status: str = "", rating: str = "") -> str:
+    """The status a review leads to: from the grade when one is given."""
+    if rating:
+        return ReportStatus.FAILED if rating == ReportRating.FAIL else ReportStatus.PASSED
+    return status
 
 
 @transaction.atomic
 def written_report_review(
     *,
     report: WrittenReport,
-    status: str,
+    status: str = "",
+    rating: str = "",
     by=None,
     grade=None,
     comment: str = "",
     reviewed_on: datetime.date | None = None,
 ) -> WrittenReport:
-    """Grade a submitted report: pass it, fail it or send it back for revision.
+    """Grade a submitted report (Tốt, Khá, Đạt, Không đạt), or send it back for revision.
 
-    Records who reviewed it and when; sending back counts a revision. A leader's report
-    passes only with an action plan (WrittenReport.clean).
+    Records who reviewed it and when, on the report and on its current version; sending
+    back needs a reason and counts a revision. A leader's report passes only with an
+    action plan (WrittenReport.clean).
     """
+    status = review_status(status=status, rating=rating)
     stored = WrittenReport.objects.filter(pk=report.pk).values_list("status", flat=True).first()
     if (stored or report.status) == ReportStatus.NOT_SUBMITTED and not report.submitted_on:
         raise ValidationError({"status": "Bài thu hoạch chưa nộp thì chưa thể chấm."})
@@ -368,17 +458,177 @@ def written_report_review(
         raise ValidationError(
             {"status": "Kết quả chấm phải là Đạt, Không đạt hoặc Yêu cầu viết lại."}
         )
+    if rating and rating not in ReportRating.values:
+        raise ValidationError({"rating": "Xếp loại phải là Tốt, Khá, Đạt hoặc Không đạt."})
     if status == ReportStatus.REVISION_REQUESTED:
+        if not (comment or "").strip() and by is not None:
+            raise ValidationError({"reviewer_comment": SEND_BACK_REASON_MESSAGE})
         report.revision_count += 1
+        rating = ""
+    elif not rating:
+        rating = ReportRating.FAIL if status == ReportStatus.FAILED else ""
     report.status = status
+    report.rating = rating
     report.grade = grade
     report.reviewer = by
     report.reviewer_comment = comment
     report.reviewed_on = reviewed_on or timezone.localdate()
-    report.full_clean()
+    audit.attribute(report, by=by, reason=f"Chấm bài: {ReportStatus(status).label}")
+    report.full_clean(exclude=["file"])
     report.save()
+    version = _current_version(report)
+    if version is not None:
+        version.outcome = status
+        version.rating = rating
+        version.grade = grade
+        version.reviewer = report.reviewer
+        version.reviewed_on = report.reviewed_on
+        version.reviewer_comment = comment
+        version.save()
     report_obligations_link(member_ids=[report.member_id])
     return report
+
+
+@dataclass
+class BulkReviewResult:
+    """What a bulk review did: the reports it changed and why the others were left alone."""
+
+    done: list[WrittenReport] = field(default_factory=list)
+    refused: list[tuple[WrittenReport, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def written_reports_review_many(
+    *, reports, status: str = "", rating: str = "", comment: str = "", by=None
+) -> BulkReviewResult:
+    """Pass (or send back) several reports at once; those the rules refuse are listed.
+
+    Each report goes through written_report_review, so the leader rule, the history and
+    the versions are the same as one at a time.
+    """
+    result = BulkReviewResult()
+    for report in reports:
+        try:
+            with transaction.atomic():
+                written_report_review(
+                    report=report, status=status, rating=rating, comment=comment, by=by
+                )
+        except ValidationError as error:
+            messages_ = error.messages if hasattr(error, "messages") else [str(error)]
+            result.refused.append((report, " ".join(messages_)))
+        else:
+            result.done.append(report)
+    return result
+
+
+# --- Copy detection -------------------------------------------------------------------
+
+
+@transaction.atomic
+def copy_check(*, report: WrittenReport, version: WrittenReportVersion) -> list[CopyFlag]:
+    """Index a handed-in report and flag it when it is close to another text.
+
+    Replaces the report's LSH entry, asks the per-document band index for candidates
+    (reports sharing a band key, most shared bands first), and compares exactly only
+    those and the document's own text. Other units' reports on the same document count:
+    copying crosses unit borders.
+    """
+    from sessions_app import copying
+
+    ReportBand.objects.filter(report=report).delete()
+    if not report.text.strip():
+        ReportSignature.objects.filter(report=report).delete()
+        return []
+    fingerprint = copying.Fingerprint.of(report.text)
+    signature = copying.minhash(fingerprint)
+    keys = copying.band_keys(signature)
+    ReportSignature.objects.update_or_create(
+        report=report,
+        defaults={
+            "document_id": report.document_id,
+            "minhash": signature.tobytes(),
+            "shingle_count": len(fingerprint.folded),
+        },
+    )
+    ReportBand.objects.bulk_create(
+        [ReportBand(document_id=report.document_id, report=report, key=key) for key in keys]
+    )
+    candidate_ids = list(
+        ReportBand.objects.filter(document_id=report.document_id, key__in=keys)
+        .exclude(report=report)
+        .values("report_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "report_id")
+        .values_list("report_id", flat=True)[: copying.MAX_CANDIDATES]
+    )
+    flags = []
+    for other_id, other_text in WrittenReport.objects.filter(pk__in=candidate_ids).values_list(
+        "pk", "text"
+    ):
+        measured = copying.similarity(fingerprint, copying.Fingerprint.of(other_text))
+        if measured.is_suspect:
+            flags.append(
+                _flag(report, version, CopySource.OTHER_REPORT, measured, matched_id=other_id)
+            )
+    outline = DocumentOutline.objects.filter(document_id=report.document_id).first()
+    if outline is not None:
+        measured = copying.similarity(fingerprint, copying.Fingerprint.of(outline.text))
+        if measured.is_suspect:
+            flags.append(_flag(report, version, CopySource.DOCUMENT_TEXT, measured))
+    return CopyFlag.objects.bulk_create(flags)
+
+
+def _flag(report, version, source, measured, *, matched_id=None) -> CopyFlag:
+    return CopyFlag(
+        report=report,
+        version=version,
+        source=source,
+        matched_report_id=matched_id,
+        score=round(measured.score, 4),
+        jaccard=round(measured.jaccard, 4),
+        containment=round(measured.containment, 4),
+        jaccard_accented=round(measured.jaccard_accented, 4),
+    )
+
+
+@transaction.atomic
+def copy_flag_dismiss(*, flag: CopyFlag, reason: str, by=None) -> CopyFlag:
+    """A reviewer decides a flagged similarity is not copying, and says why."""
+    if not (reason or "").strip():
+        raise ValidationError({"dismissal_reason": "Bỏ qua cảnh báo sao chép phải ghi lý do."})
+    if not flag.is_open:
+        raise ValidationError({"status": "Cảnh báo này đã được bỏ qua."})
+    flag.status = CopyFlagStatus.DISMISSED
+    flag.dismissal_reason = reason.strip()
+    flag.dismissed_by = by if getattr(by, "is_authenticated", False) else None
+    flag.dismissed_on = timezone.localdate()
+    audit.attribute(flag, by=by, reason="Bỏ qua cảnh báo sao chép")
+    flag.full_clean()
+    flag.save()
+    return flag
+
+
+@transaction.atomic
+def document_outline_save(
+    *, document: Document, text: str = "", upload: ReportFile | None = None, by=None
+) -> DocumentOutline:
+    """Keep the document's own text (pasted or from a file) for the copy checks."""
+    if upload is not None:
+        text = upload.text
+    text = clean_text(text)
+    if not text:
+        raise ValidationError({"text": "Phải dán nội dung văn bản hoặc tải tệp."})
+    outline = DocumentOutline.objects.filter(document=document).first() or DocumentOutline(
+        document=document
+    )
+    outline.text = text
+    if upload is not None:
+        outline.file_name = upload.name
+    outline.updated_by = by if getattr(by, "is_authenticated", False) else None
+    audit.attribute(outline, by=by, reason="Cập nhật nội dung văn bản để so sánh")
+    outline.full_clean()
+    outline.save()
+    return outline
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("FAST_PASSWORD_HASHER", "true")
 os.environ.setdefault("MEDIA_ROOT", "/tmp/studylog-test-media")
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", "/tmp/studylog-test-private-media")
 # whitenoise warns on every request when STATIC_ROOT is missing; tests serve nothing from it.
 os.environ.setdefault("STATIC_ROOT", "/tmp/studylog-test-static")
 os.makedirs(os.environ["STATIC_ROOT"], exist_ok=True)

@@ -22,7 +22,9 @@ from sessions_app.choices import StaffRole
 from sessions_app.models import (
     ActionProgramme,
     Attendance,
+    CopyFlag,
     Document,
+    DocumentOutline,
     Inspection,
     Member,
     Organisation,
@@ -53,9 +55,7 @@ SAMPLES = {
     StudySession: lambda cell: builders.session(
         cell, [cell], [_document()], title="Hội nghị riêng của chi bộ"
     ),
-    WrittenReport: lambda cell: WrittenReport.objects.create(
-        member=_member(cell), document=_document(), text="Bài riêng"
-    ),
+    WrittenReport: lambda cell: _written_report(cell),
     Inspection: lambda cell: Inspection.objects.create(
         inspecting_unit=Organisation.objects.get_parent(cell),
         inspected_unit=cell,
@@ -77,9 +77,36 @@ SAMPLES = {
     ),
     SourceArticle: lambda cell: _article(),
     Document: lambda cell: _document(),
+    DocumentOutline: lambda cell: services.document_outline_save(
+        document=_document(), text="Đề cương chung của văn bản"
+    ),
 }
-# Documents of the centre and the source articles are read by every unit on purpose.
-SHARED = {Document, SourceArticle}
+# Documents of the centre (and their text), the source articles are read by every unit.
+SHARED = {Document, SourceArticle, DocumentOutline}
+
+
+def _written_report(cell):
+    """Handed in as a file, so its file, version and copy-flag pages have something to show."""
+    from sessions_app.report_files import read_report_file
+    from tests.report_files_data import upload
+
+    return services.written_report_submit(
+        report=WrittenReport(member=_member(cell), document=_document()),
+        submitted_on=datetime.date(2023, 9, 10),
+        upload=read_report_file(upload("bai-rieng.txt", "Bài riêng".encode())),
+    )
+
+
+def _copy_flag(report):
+    return CopyFlag.objects.create(
+        report=report,
+        version=report.versions.get(),
+        source="van_ban",
+        score=0.9,
+        jaccard=0.9,
+        containment=0.9,
+        jaccard_accented=0.9,
+    )
 
 
 def _article():
@@ -395,6 +422,10 @@ def _extra_url(name, params, record, job_owner, file_format="csv"):
             kwargs[param] = record.pk
         elif param == "file_format":
             kwargs[param] = file_format
+        elif param == "number":  # a written report's hand-in
+            kwargs[param] = record.versions.get().number
+        elif param == "flag_id":
+            kwargs[param] = _copy_flag(record).pk
         elif param == "job_id":
             kind = "attendance" if "attendance" in name else "members"
             kwargs[param] = ImportJob.objects.create(

@@ -3,7 +3,16 @@ from sessions_app.models.inspections import Inspection, RemediationItem, Reporte
 from sessions_app.models.members import Exemption, Member, MemberPlacement
 from sessions_app.models.obligations import AttendanceObligation, ReportObligation
 from sessions_app.models.organisations import Organisation, StaffProfile
-from sessions_app.models.reports import ActionProgramme, WrittenReport
+from sessions_app.models.reminders import ReminderLog
+from sessions_app.models.reports import (
+    ActionProgramme,
+    CopyFlag,
+    DocumentOutline,
+    ReportBand,
+    ReportSignature,
+    WrittenReport,
+    WrittenReportVersion,
+)
 from sessions_app.models.sources import SourceArticle
 from sessions_app.models.study import Attendance, SessionSite, StudySession
 
@@ -11,18 +20,24 @@ __all__ = [
     "ActionProgramme",
     "Attendance",
     "AttendanceObligation",
+    "CopyFlag",
     "Document",
+    "DocumentOutline",
     "Exemption",
     "Inspection",
     "Member",
     "MemberPlacement",
     "Organisation",
+    "ReminderLog",
     "RemediationItem",
+    "ReportBand",
     "ReportObligation",
+    "ReportSignature",
     "ReportedFact",
     "SessionSite",
     "SourceArticle",
     "StaffProfile",
     "StudySession",
     "WrittenReport",
+    "WrittenReportVersion",
 ]
