@@ -12,3 +12,4 @@ os.environ.setdefault("PRIVATE_MEDIA_ROOT", "/tmp/studylog-test-private-media")
 os.environ.setdefault("STATIC_ROOT", "/tmp/studylog-test-static")
 os.makedirs(os.environ["STATIC_ROOT"], exist_ok=True)
 os.environ.setdefault("DB_CONN_MAX_AGE", "0")  # the live server thread must not hold connections
+os.environ.setdefault("TASKS_BACKEND", "immediate")  # production defaults to the queue
