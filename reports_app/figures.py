@@ -104,6 +104,12 @@ class Figure:
         return row.figures[self.key]
 
 
+def suspected_copy_reports():
+    from sessions_app.selectors import suspected_copies
+
+    return suspected_copies().values("pk")
+
+
 def estimated_sessions():
     from sessions_app.models import StudySession
 
@@ -508,6 +514,16 @@ FIGURES: list[Figure] = [
         where=Q(report_status=ReportStatus.FAILED),
         period=BY_STUDY,
         table=False,
+    ),
+    Figure(
+        "suspected_copies",
+        "Bài nghi sao chép",
+        "Bài phải nộp mà lần nộp mới nhất còn cảnh báo nghi sao chép (giống bài khác cùng văn "
+        "bản hoặc giống nội dung văn bản), chưa được người chấm bỏ qua.",
+        G_WRITE,
+        family="write",
+        where=lambda context: Q(report__in=suspected_copy_reports()),
+        period=BY_STUDY,
     ),
     Figure(
         "report_rate",

@@ -270,3 +270,20 @@ def test_the_suspected_copies_figure_counts_open_flags_on_latest_versions_per_su
     )
 
     assert suspected_copy_counts(paths=paths) == dict(zip(paths, [1, 0, 0, 1], strict=True))
+
+
+def test_the_compliance_report_shows_suspected_copies_per_unit(client, superuser, tree, handed_in):
+    from tests.test_report_scenario import export_rows
+
+    province = tree["province"]
+    document = handed_in["goc"].document
+    cells = [tree[key] for key in ("cell_a1", "cell_a2", "cell_b1")]
+    builders.session(province, cells, [document], held_on=datetime.date(2023, 9, 1))
+    client.force_login(superuser)
+
+    rows = {row["Mã đơn vị"]: row for row in export_rows(client, province, {})}
+
+    # By hand, as above: Bình and Cường (cell A1, district A), Giang (district B).
+    assert rows["TINH"]["Bài nghi sao chép"] == "3"
+    assert rows["HA"]["Bài nghi sao chép"] == "2"
+    assert rows["HB"]["Bài nghi sao chép"] == "1"
