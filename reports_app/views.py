@@ -1,7 +1,5 @@
 """Report pages. Every unit comes through Organisation.objects.visible_to(request.user)."""
 
-import datetime
-
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,6 +14,7 @@ from reports_app.links import figure_links
 from sessions_app.choices import Sector, UnitKind
 from sessions_app.models import Organisation, StudySession
 from sessions_app.models.scoping import user_scope_path
+from sessions_app.text import download_name
 
 
 class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -140,6 +139,6 @@ class ExportView(UnitReportMixin, TemplateView):
         content_type, render = self.formats[kwargs["fmt"]]
         report = build_report(self.unit, self.filters, self.today)
         response = HttpResponse(render(report), content_type=content_type)
-        name = f"bao-cao-{self.unit.code}-{datetime.date.today():%Y%m%d}.{kwargs['fmt']}"
+        name = download_name("Báo cáo", self.unit.name, day=self.today, ext=kwargs["fmt"])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

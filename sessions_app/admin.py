@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Left
@@ -23,6 +25,7 @@ from sessions_app.admin_base import (
     may_write,
 )
 from sessions_app.admin_io import RecordIOMixin, SessionAttendanceIOMixin
+from sessions_app.admin_labels import register_with_permission_labels
 from sessions_app.forms import (
     AttendanceChecklistForm,
     AttendanceForm,
@@ -782,3 +785,5 @@ class ReportedFactAdmin(ScopedAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), ScopedUserAdmin)
+register_with_permission_labels(get_user_model(), ScopedUserAdmin)
+register_with_permission_labels(Group, GroupAdmin)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from sessions_app.admin_access import OptimisticLockAdminMixin, ScopedHistoryAdminMixin
+from sessions_app.admin_labels import VietnameseHistoryMixin
 from sessions_app.choices import StaffRole
 from sessions_app.forms import AdminModelForm
 from sessions_app.models import Organisation
@@ -163,6 +164,7 @@ def delete_selected_editable(modeladmin, request, queryset):
 
 
 class ScopedAdmin(
+    VietnameseHistoryMixin,
     OptimisticLockAdminMixin,
     ScopedHistoryAdminMixin,
     FoldedSearchMixin,

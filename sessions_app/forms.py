@@ -82,7 +82,7 @@ class OrganisationForm(AdminModelForm):
     """A unit with its parent: the tree path follows from the parent, never typed."""
 
     parent = forms.ModelChoiceField(
-        label="trực thuộc",
+        label="Trực thuộc",
         queryset=Organisation.objects.none(),
         required=False,
         help_text="Tổ chức đảng cấp trên trực tiếp.",
