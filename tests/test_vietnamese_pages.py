@@ -6,7 +6,9 @@ for every member's page), so it stays fast as the data grows. Each add form is a
 posted empty, to read the error pages.
 """
 
+import ast
 import datetime
+import gettext
 import html
 import re
 from collections import deque
@@ -336,3 +338,41 @@ def test_a_bad_report_filter_names_the_field_as_the_page_labels_it(client, bob, 
     parser.feed(page.content.decode())
     assert any(t.startswith("Từ ngày: ") for t in parser.texts), parser.texts
     assert not [t for t in parser.texts if "date_from" in t]
+
+
+def _po_entries(path):
+    """(context, msgid, msgstr) of a .po file: enough of the format for our own catalog."""
+    entries, current, key = [], {}, None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            if "msgid" in current and current["msgid"]:
+                entries.append(current)
+            if not line:
+                current, key = {}, None
+            continue
+        if line.startswith('"'):
+            current[key] += ast.literal_eval(line)
+            continue
+        key, _, value = line.partition(" ")
+        current[key] = ast.literal_eval(value)
+    return entries
+
+
+def test_the_compiled_catalog_matches_its_source():
+    # The .mo is committed (no gettext tools needed to run the app): `make messages` after
+    # editing the .po, or this fails.
+    from django.conf import settings
+
+    for name in ("django", "djangojs"):
+        folder = settings.LOCALE_PATHS[0] / "vi" / "LC_MESSAGES"
+        with open(folder / f"{name}.mo", "rb") as compiled:
+            catalog = gettext.GNUTranslations(compiled)
+        for entry in _po_entries(folder / f"{name}.po"):
+            msgid = entry["msgid"]
+            if "msgctxt" in entry:
+                msgid = f"{entry['msgctxt']}\x04{msgid}"
+            if "msgid_plural" in entry:
+                assert catalog._catalog[(msgid, 0)] == entry["msgstr[0]"], msgid
+            else:
+                assert catalog._catalog[msgid] == entry["msgstr"], msgid
