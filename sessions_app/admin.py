@@ -26,6 +26,7 @@ from sessions_app.admin_base import (
 )
 from sessions_app.admin_io import RecordIOMixin, SessionAttendanceIOMixin
 from sessions_app.admin_labels import register_with_permission_labels
+from sessions_app.collation import roster_order, vi
 from sessions_app.forms import (
     AttendanceChecklistForm,
     AttendanceForm,
@@ -108,6 +109,13 @@ class OrganisationAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
                 parent.queryset = parent.queryset  # hands the choices to the new widget
 
         return ScopedOrganisationForm
+
+    def get_ordering(self, request):
+        # The list is the tree; a search box's suggestions read best in alphabetical order.
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            return [vi("name"), "path"]
+        return super().get_ordering(request)
 
     @admin.display(description="tên tổ chức đảng", ordering="path")
     def indented_name(self, unit):
@@ -260,6 +268,7 @@ class MemberAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     date_hierarchy = "joined_on"
     autocomplete_fields = ["unit"]
     inlines = [MemberPlacementInline, ExemptionInline]
+    ordering = roster_order()  # as Vietnamese rosters: given name, then family name
 
     def get_queryset(self, request):
         exempted = selectors.exemptions_on(timezone.localdate()).filter(member=OuterRef("pk"))
@@ -542,6 +551,7 @@ class AttendanceAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     autocomplete_fields = ["session", "member"]
     readonly_fields = ["recorded_by", "recorded_at"]
     date_hierarchy = "session__held_on"
+    ordering = ["-session__held_on", "session", *roster_order("member__")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member", "session")

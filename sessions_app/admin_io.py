@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 
 from imports_app.models import ImportJob, ImportJobStatus
 from imports_app.tasks import import_job_check, import_job_write
+from sessions_app.collation import roster_order
 from sessions_app.importers import IMPORTERS
 from sessions_app.imports import (
     DELIMITERS,
@@ -348,7 +349,7 @@ class SessionAttendanceIOMixin(ImportFlow):
 
     def attendance_export_view(self, request, object_id: int, file_format: str):
         session = self._session_for(request, object_id, change=False)
-        queryset = Attendance.objects.filter(session=session).order_by("member__full_name")
+        queryset = Attendance.objects.filter(session=session).order_by(*roster_order("member__"))
         dataset = RESOURCES["attendance"](user=request.user).export(queryset)
         name = download_name("Điểm danh", session.title, day=session.held_on)
         return spreadsheet_response(dataset, file_format, name, sheet="Điểm danh")
