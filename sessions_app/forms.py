@@ -173,7 +173,11 @@ class AttendanceChecklistForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"note_{member.pk}"] = forms.CharField(
-                label="ghi chú", required=False, max_length=300, initial=note
+                label="ghi chú",
+                required=False,
+                max_length=300,
+                initial=note,
+                widget=forms.TextInput(attrs={"placeholder": "Ghi chú (lý do)"}),
             )
 
     def rows(self):
