@@ -3,7 +3,16 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/studylog_bench .venv/bin/python bench/import_roster.py
 
 The database named in DATABASE_URL is emptied first (it must be a scratch database).
-Options: --rows N (default 100000). Figures go in docs/performance.md.
+Options: --rows N (default 100000), --sample N (rows of the row-by-row comparison),
+--trace (one more import under tracemalloc, for its peak allocations).
+
+In the same run, beside our pipeline (preview, confirm, the same file again):
+- the floor: COPY of the same file into a scratch table, then INSERT ... SELECT into the
+  real member and placement tables with all their constraints and indexes (what the
+  database itself needs to store these rows), and the same with the audit-history rows;
+- django-import-export's row-by-row import of a sample (ModelResource, ForeignKeyWidget
+  for the cell code), extrapolated to the full file.
+Figures go in docs/performance.md.
 """
 
 import argparse
@@ -24,7 +33,9 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from import_export import fields, resources, widgets  # noqa: E402
+from tablib import Dataset  # noqa: E402
 
 from sessions_app import services  # noqa: E402
 from sessions_app.choices import UnitKind  # noqa: E402
@@ -68,11 +79,19 @@ def roster_csv(rows: int, cells: list[str]) -> bytes:
 
 
 def wipe():
-    MemberPlacement.objects.all().delete()
-    Member.objects.all().delete()
+    """Empty the member tables and their history (a scratch database): TRUNCATE, since a
+    delete would write a history row per member through simple-history's signals."""
+    tables = [
+        MemberPlacement._meta.db_table,
+        Member._meta.db_table,
+        MemberPlacement.history.model._meta.db_table,
+        Member.history.model._meta.db_table,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
 
 
-def timed_import(data: bytes, user, *, trace: bool):
+def timed_import(data: bytes, user, *, trace: bool, dry_run: bool = False):
     if trace:
         tracemalloc.start()
     queries = 0
@@ -86,7 +105,7 @@ def timed_import(data: bytes, user, *, trace: bool):
     # A counter, not CaptureQueriesContext: keeping every bulk INSERT's SQL would
     # dwarf the memory the import itself uses.
     with connection.execute_wrapper(count):
-        report = import_run(MemberImporter(user=user), read_table(data), dry_run=False)
+        report = import_run(MemberImporter(user=user), read_table(data), dry_run=dry_run)
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     if trace:
@@ -95,13 +114,114 @@ def timed_import(data: bytes, user, *, trace: bool):
     return report, elapsed, queries, peak
 
 
+COPY_COLUMNS = "code, card_number, full_name, birth_date, gender, unit_code, joined_on, is_leader"
+FLOOR_MEMBERS = """
+    INSERT INTO sessions_app_member (code, card_number, full_name, birth_date, gender, joined_on,
+        full_member_on, committee_role, is_leader, position, status, search_text, unit_id, version)
+    SELECT r.code, r.card_number, r.full_name, to_date(r.birth_date, 'DD/MM/YYYY'),
+        CASE r.gender WHEN 'Nữ' THEN 'nu' ELSE 'nam' END, to_date(r.joined_on, 'DD/MM/YYYY'),
+        NULL, '', coalesce(r.is_leader, '') = 'x', '', 'dang_sinh_hoat',
+        lower(r.code || ' ' || r.card_number || ' ' || r.full_name), o.id, 0
+    FROM roster_in r JOIN sessions_app_organisation o ON o.code = r.unit_code
+"""
+FLOOR_PLACEMENTS = """
+    INSERT INTO sessions_app_memberplacement (started_on, member_id, unit_id)
+    SELECT m.joined_on, m.id, m.unit_id FROM sessions_app_member m
+"""
+FLOOR_HISTORY = """
+    INSERT INTO sessions_app_historicalmember (id, version, code, card_number, full_name,
+        birth_date, gender, joined_on, full_member_on, committee_role, is_leader, position,
+        status, history_date, history_change_reason, history_type, history_user_id, unit_id)
+    SELECT id, version, code, card_number, full_name, birth_date, gender, joined_on,
+        full_member_on, committee_role, is_leader, position, status, now(), 'bench', '+',
+        NULL, unit_id
+    FROM sessions_app_member;
+    INSERT INTO sessions_app_historicalmemberplacement (id, started_on, ended_on, history_date,
+        history_change_reason, history_type, history_user_id, member_id, unit_id)
+    SELECT id, started_on, ended_on, now(), 'bench', '+', NULL, member_id, unit_id
+    FROM sessions_app_memberplacement
+"""
+
+
+def floor(data: bytes, *, history: bool) -> tuple[float, float]:
+    """COPY into a scratch table, then INSERT ... SELECT into the real tables; rolled back.
+    Returns (seconds for the COPY alone, seconds for everything)."""
+    text = data.decode("utf-8-sig")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(
+                f"CREATE TEMP TABLE roster_in ({', '.join(c + ' text' for c in COPY_COLUMNS.split(', '))})"
+            )
+            with cursor.copy(
+                f"COPY roster_in ({COPY_COLUMNS}) FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
+            ) as copy:
+                copy.write(text)
+            copied = time.perf_counter() - started
+            cursor.execute(FLOOR_MEMBERS)
+            cursor.execute(FLOOR_PLACEMENTS)
+            if history:
+                cursor.execute(FLOOR_HISTORY)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FKs checked in the time
+            elapsed = time.perf_counter() - started
+            cursor.execute("DROP TABLE roster_in")
+        transaction.set_rollback(True)
+    return copied, elapsed
+
+
+class RowByRowMemberResource(resources.ModelResource):
+    """django-import-export as its docs show it: one row at a time, the cell by its code."""
+
+    unit = fields.Field(
+        attribute="unit", column_name="unit", widget=widgets.ForeignKeyWidget(Organisation, "code")
+    )
+    birth_date = fields.Field(
+        attribute="birth_date", column_name="birth_date", widget=widgets.DateWidget("%d/%m/%Y")
+    )
+    joined_on = fields.Field(
+        attribute="joined_on", column_name="joined_on", widget=widgets.DateWidget("%d/%m/%Y")
+    )
+
+    class Meta:
+        model = Member
+        fields = (
+            "code",
+            "card_number",
+            "full_name",
+            "birth_date",
+            "gender",
+            "unit",
+            "joined_on",
+            "is_leader",
+        )
+        import_id_fields = ("code",)
+
+
+def row_by_row(data: bytes, sample: int) -> float:
+    """Seconds for django-import-export to import the first `sample` rows (then wiped)."""
+    lines = data.decode("utf-8-sig").splitlines()[1 : sample + 1]
+    dataset = Dataset(headers=list(RowByRowMemberResource.Meta.fields))
+    for line in lines:
+        code, card, name, born, gender, unit, joined, leader = line.split(";")
+        gender = "nu" if gender == "Nữ" else "nam"
+        dataset.append([code, card, name, born, gender, unit, joined, leader == "x"])
+    started = time.perf_counter()
+    result = RowByRowMemberResource().import_data(dataset, dry_run=False, use_transactions=True)
+    elapsed = time.perf_counter() - started
+    assert not result.has_errors() and not result.has_validation_errors(), result.row_errors()[:3]
+    wipe()
+    return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--cells", type=int, default=1_000)
+    parser.add_argument("--sample", type=int, default=1_000)
+    parser.add_argument("--trace", action="store_true", help="also measure peak allocations")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
-        print("Warning: not PostgreSQL; set DATABASE_URL to a scratch PostgreSQL database.")
+        sys.exit("Set DATABASE_URL to a scratch PostgreSQL database.")
     call_command("migrate", verbosity=0)
     connection.force_debug_cursor = False
     wipe()
@@ -114,19 +234,34 @@ def main() -> None:
     print(
         f"{args.rows:,} rows, {len(data) / 1e6:.1f} MB CSV, {len(cells):,} cells, {connection.vendor}"
     )
+    copied, elapsed = floor(data, history=False)
+    print(f"floor: COPY into a scratch table {copied:6.2f} s; + INSERT ... SELECT {elapsed:6.2f} s")
+    _, with_history = floor(data, history=True)
+    print(f"floor with audit-history rows: {with_history:6.2f} s")
 
+    report, elapsed, queries, _ = timed_import(data, user, trace=False, dry_run=True)
+    print(
+        f"preview (dry run): {elapsed:6.1f} s  {args.rows / elapsed:8,.0f} rows/s  {queries} queries"
+    )
     report, elapsed, queries, _ = timed_import(data, user, trace=False)
     print(
-        f"first import:  {elapsed:6.1f} s  {args.rows / elapsed:8,.0f} rows/s  {queries} queries  {report.counts}"
+        f"first import:  {elapsed:6.1f} s  {args.rows / elapsed:8,.0f} rows/s  {queries} queries  "
+        f"{report.counts}  ({elapsed / with_history:.1f}x the floor with history)"
     )
     report, elapsed, queries, _ = timed_import(data, user, trace=False)
     print(
         f"same file again: {elapsed:6.1f} s  {args.rows / elapsed:8,.0f} rows/s  {queries} queries  {report.counts}"
     )
+    if args.trace:  # tracemalloc slows the import several times: a separate run
+        wipe()
+        report, elapsed, queries, peak = timed_import(data, user, trace=True)
+        print(f"traced import: {elapsed:6.1f} s  peak Python allocations {peak / 1e6:.0f} MB")
     wipe()
-    report, elapsed, queries, peak = timed_import(data, user, trace=True)
+    sample = row_by_row(data, args.sample)
     print(
-        f"traced import:   {elapsed:6.1f} s  peak Python allocations {peak / 1e6:.0f} MB (tracemalloc)"
+        f"django-import-export row by row: {args.sample:,} rows in {sample:6.1f} s "
+        f"({args.sample / sample:,.0f} rows/s; {args.rows / args.sample * sample:,.0f} s for "
+        f"{args.rows:,} extrapolated)"
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak process memory (ru_maxrss, whole process incl. the file): {rss:.0f} MB")

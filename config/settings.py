@@ -179,15 +179,23 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-# Long imports run as tasks: TASKS_BACKEND=database queues them for `manage.py db_worker`
-# (django-tasks-db); the default runs them at once, in the request (tests, development).
+# Imports run as tasks (imports_app/tasks.py). With DEBUG off the default backend is the
+# database queue (django-tasks-db: run `manage.py db_worker`), so checking or confirming a
+# big file never holds the request; with DEBUG on (development) tasks run at once in the
+# request. Whatever the default, files of up to IMPORT_BACKGROUND_ROWS rows run at once
+# ("inline"): a small import answers in the same page.
 _TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
-if env_str("TASKS_BACKEND", "immediate") not in _TASK_BACKENDS:
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEBUG else "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env_str("TASKS_BACKEND", "immediate")]}}
+TASKS = {
+    "default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]},
+    "inline": {"BACKEND": _TASK_BACKENDS["immediate"]},
+}
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 30) * 1024 * 1024
 # Uploads up to the import limit may be held in memory; larger ones go to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

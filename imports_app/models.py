@@ -8,6 +8,7 @@ class ImportJobStatus(models.TextChoices):
     READY = "cho_xac_nhan", "Đã kiểm tra, chờ xác nhận"
     WRITING = "dang_ghi", "Đang ghi dữ liệu"
     DONE = "xong", "Đã ghi xong"
+    FAILED = "that_bai", "Gặp lỗi khi xử lý, chưa ghi gì"
 
 
 class ImportJob(models.Model):
@@ -26,6 +27,7 @@ class ImportJob(models.Model):
     original_name = models.CharField("tên tệp", max_length=255)
     encoding = models.CharField("bảng mã", max_length=20, blank=True)
     delimiter = models.CharField("dấu phân cách", max_length=2, blank=True)
+    sheet = models.CharField("trang tính", max_length=100, blank=True)
     status = models.CharField(
         "tình trạng",
         max_length=20,
@@ -34,6 +36,9 @@ class ImportJob(models.Model):
     )
     rows_done = models.PositiveIntegerField("số dòng đã xử lý", default=0)
     report = models.JSONField("kết quả", default=dict, blank=True)
+    # The version of the record each previewed row matched: the confirm refuses rows whose
+    # record changed since (no lost edits). Kept apart from the report the page loads.
+    seen_versions = models.JSONField("phiên bản đã xem trước", default=dict, blank=True)
     created_at = models.DateTimeField("thời điểm tải lên", auto_now_add=True)
     finished_at = models.DateTimeField("thời điểm xong", null=True, blank=True)
 

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,8 +16,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from imports_app import services as job_services
 from imports_app.models import ImportJob, ImportJobStatus
-from imports_app.tasks import import_job_check, import_job_write
 from sessions_app.collation import roster_order
 from sessions_app.importers import IMPORTERS
 from sessions_app.imports import (
@@ -26,7 +25,7 @@ from sessions_app.imports import (
     ENCODINGS,
     ImportRefused,
     ImportReport,
-    map_headers,
+    locate_header,
     max_import_bytes,
     neutralise_formula,
     read_table,
@@ -79,7 +78,8 @@ class ImportFileForm(forms.Form):
                 encoding=cleaned.get("encoding") or None,
                 delimiter=cleaned.get("delimiter") or None,
             )
-            map_headers(self.importer_class(user=None), table.headers, ImportReport())
+            # The header is checked now, so a wrong file is refused on the form at once.
+            locate_header(self.importer_class(user=None), table, ImportReport())
         except ImportRefused as refusal:
             raise forms.ValidationError(refusal.message) from refusal
         return cleaned
@@ -121,18 +121,15 @@ class ImportFlow:
             request.POST or None, request.FILES or None, importer_class=importer_class
         )
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            job = ImportJob(
+            job = job_services.import_job_create(
                 user=request.user,
                 kind=kind,
+                name=form.cleaned_data["file"].name,
+                data=form.data_bytes,
                 context_id=context_id,
-                original_name=upload.name[:255],
                 encoding=form.cleaned_data["encoding"],
                 delimiter=form.cleaned_data["delimiter"],
             )
-            job.file.save(upload.name, ContentFile(form.data_bytes), save=False)
-            job.save()
-            import_job_check.enqueue(job.pk)
             return redirect(request.path.rstrip("/") + f"/{job.pk}/")
         context = {
             **self.admin_site.each_context(request),
@@ -150,13 +147,12 @@ class ImportFlow:
     def io_job(self, request, job_id: int, *, back_url: str, title: str):
         job = get_object_or_404(ImportJob, pk=job_id, user=request.user)
         if request.method == "POST":
-            if job.status != ImportJobStatus.READY:
-                messages.error(request, "Lượt nhập này không còn chờ xác nhận.")
+            if "sheet" in request.POST:
+                if not job_services.import_job_pick_sheet(job=job, sheet=request.POST["sheet"]):
+                    messages.error(request, "Lượt nhập này đang chạy, chưa đổi được trang tính.")
+            elif not job_services.import_job_confirm(job=job):
+                messages.warning(request, _not_waiting_message(job))
             else:
-                job.status = ImportJobStatus.WRITING
-                job.rows_done = 0
-                job.save(update_fields=["status", "rows_done"])
-                import_job_write.enqueue(job.pk)
                 job.refresh_from_db()
                 if job.status == ImportJobStatus.DONE:
                     messages.success(request, _done_message(job))
@@ -189,11 +185,21 @@ def _error_text(error) -> str:
     return f"{where}, cột “{column}”: {message}" if column else f"{where}: {message}"
 
 
+def _not_waiting_message(job: ImportJob) -> str:
+    job.refresh_from_db(fields=["status", "report"])
+    if job.status == ImportJobStatus.WRITING:
+        return "Lượt nhập này đang được ghi (có thể bạn đã bấm xác nhận hai lần); hãy chờ."
+    if job.status == ImportJobStatus.DONE:
+        return "Lượt nhập này đã được xác nhận trước đó. " + _done_message(job)
+    return "Lượt nhập này không còn chờ xác nhận."
+
+
 def _done_message(job: ImportJob) -> str:
     counts = job.report.get("counts", {})
     return (
         f"Đã nhập xong {job.report.get('rows', 0)} dòng: {counts.get('new', 0)} mới, "
-        f"{counts.get('changed', 0)} thay đổi, {counts.get('unchanged', 0)} không đổi."
+        f"{counts.get('changed', 0)} thay đổi, {counts.get('unchanged', 0)} không đổi"
+        + (f", {counts['skipped']} bỏ qua." if counts.get("skipped") else ".")
     )
 
 

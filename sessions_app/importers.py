@@ -142,8 +142,12 @@ class MemberImporter(Importer):
         self._check_duplicates(rows, report)
         codes = {row.values["code"] for row in rows if "code" in row.values}
         units = visible_units(self.user, {row.values.get("unit") for row in rows} - {"", None})
-        existing = {m.code: m for m in Member.objects.filter(code__in=codes).select_related("unit")}
+        existing = {
+            m.code: m
+            for m in self.lock(Member.objects.filter(code__in=codes).select_related("unit"))
+        }
         hidden = self._hidden_codes(existing)
+        moved_away = self._moved_away(hidden)
         card_holders = dict(
             Member.objects.filter(
                 card_number__in={r.values.get("card_number") for r in rows} - {"", None}
@@ -155,6 +159,9 @@ class MemberImporter(Importer):
             if not row.ok:
                 continue
             member = existing.get(row.values["code"])
+            if member is not None and member.code in moved_away:
+                self._skip_moved_away(row, member, plan, report)
+                continue
             unit = self._check_row(row, member, units, hidden, card_holders, report)
             if row.ok:
                 moving += self._plan_row(row, member, unit, plan, report)
@@ -199,6 +206,34 @@ class MemberImporter(Importer):
         )
         return set(existing) - visible
 
+    def _moved_away(self, hidden: set[str]) -> set[str]:
+        """Members the user still sees (they were placed in its units) but no longer
+        changes: they moved to a unit outside its subtree."""
+        if not hidden:
+            return set()
+        visible = Member.objects.visible_to(self.user).filter(code__in=hidden)
+        return set(visible.values_list("code", flat=True))
+
+    def _skip_moved_away(self, row: Row, member: Member, plan: MemberPlan, report) -> None:
+        """A unit's own export lists the members who moved away: such a row is skipped when
+        it says what the record says, and refused when it would change the member."""
+        values = row.values
+        unit_code = member.unit.code if member.unit_id else ""
+        unchanged = (
+            not changed_fields(member, values, plan.update_fields)
+            and values.get("unit", unit_code) in (unit_code, "")
+            and values.get("status", member.status) == member.status
+        )
+        if unchanged:
+            report.classify(row, "skipped", f"{member.code} – {member.full_name}")
+        else:
+            report.error(
+                row,
+                "Mã đảng viên",
+                f"Đảng viên mã “{member.code}” đã chuyển khỏi đơn vị của bạn; không sửa được "
+                "qua tệp (dòng đúng như dữ liệu hiện có thì được bỏ qua).",
+            )
+
     def _check_row(self, row, member, units, hidden, card_holders, report) -> Organisation | None:
         values = row.values
         code = values["code"]
@@ -227,13 +262,16 @@ class MemberImporter(Importer):
             report.error(row, "Tình trạng", "Đảng viên mới phải đang sinh hoạt tại một chi bộ.")
         card = values.get("card_number")
         if card and card_holders.get(card, code) != code:
-            report.error(
-                row,
-                "Số thẻ đảng viên",
-                f"Số thẻ “{card}” đã được dùng cho đảng viên mã “{card_holders[card]}”.",
-            )
+            report.error(row, "Số thẻ đảng viên", self._card_taken(card, card_holders[card]))
         self._check_dates(row, member, report)
         return unit
+
+    def _card_taken(self, card: str, holder: str) -> str:
+        """Name the holder only to a user who may see them: a card number typed in one cell
+        must not reveal a member of another branch."""
+        if Member.objects.visible_to(self.user).filter(code=holder).exists():
+            return f"Số thẻ “{card}” đã được dùng cho đảng viên mã “{holder}”."
+        return f"Số thẻ “{card}” đã được dùng cho một đảng viên ngoài phạm vi đơn vị của bạn."
 
     def _check_dates(self, row: Row, member: Member | None, report: ImportReport) -> None:
         values = row.values
@@ -268,9 +306,11 @@ class MemberImporter(Importer):
         if changes or moving:
             plan.updates.append(member)
             headers = [self.header_of(name) for name in changes]
-            report.classify(row, "changed", label, headers + (["Mã chi bộ"] if moving else []))
+            report.classify(
+                row, "changed", label, headers + (["Mã chi bộ"] if moving else []), member
+            )
         else:
-            report.classify(row, "unchanged", label)
+            report.classify(row, "unchanged", label, record=member)
         if moving:
             return [(row, member, to_unit, values.get("placed_on") or self.today)]
         return []
@@ -519,7 +559,9 @@ class DocumentImporter(Importer):
 
     def prepare(self, rows: list[Row], report: ImportReport) -> DocumentPlan:
         symbols = {row.values["symbol"] for row in rows if row.ok}
-        existing = {(d.symbol, d.term): d for d in Document.objects.filter(symbol__in=symbols)}
+        existing = {
+            (d.symbol, d.term): d for d in self.lock(Document.objects.filter(symbol__in=symbols))
+        }
         fields = [n for n in DOCUMENT_FIELDS if any(n in row.values for row in rows)]
         plan = DocumentPlan(update_fields=fields)
         for row in rows:
@@ -548,7 +590,11 @@ class DocumentImporter(Importer):
         if changed:
             plan.updates.append(document)
         report.classify(
-            row, "changed" if changed else "unchanged", label, map(self.header_of, changed)
+            row,
+            "changed" if changed else "unchanged",
+            label,
+            map(self.header_of, changed),
+            record=document,
         )
 
     def write(self, plan: DocumentPlan) -> None:
@@ -730,8 +776,10 @@ class WrittenReportImporter(Importer):
         }
         existing = {
             (r.member_id, r.document_id): r
-            for r in WrittenReport.objects.filter(
-                member__in=members.values(), document__in=documents.values()
+            for r in self.lock(
+                WrittenReport.objects.filter(
+                    member__in=members.values(), document__in=documents.values()
+                )
             )
         }
         fields = [n for n in REPORT_FIELDS if any(n in row.values for row in rows)]
@@ -772,9 +820,9 @@ class WrittenReportImporter(Importer):
             report.classify(row, "new", label)
         elif changed:
             plan.updates.append(wr)
-            report.classify(row, "changed", label, map(self.header_of, changed))
+            report.classify(row, "changed", label, map(self.header_of, changed), record=current)
         else:
-            report.classify(row, "unchanged", label)
+            report.classify(row, "unchanged", label, record=current)
 
     def _check(self, row, wr: WrittenReport, member: Member, report) -> bool:
         if wr.status != ReportStatus.NOT_SUBMITTED and wr.submitted_on is None:

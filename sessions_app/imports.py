@@ -12,25 +12,33 @@ import codecs
 import csv
 import datetime
 import io
+import logging
 import re
+import time
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from sessions_app.text import fold, nfc
 
+logger = logging.getLogger(__name__)
+
 CHUNK_SIZE = 1000
-# Stop reading an XLSX after this many blank rows in a row: LibreOffice can pad a sheet
-# with a million of them.
-MAX_BLANK_RUN = 10_000
 PREVIEW_ROWS = 200
+# The header row may sit below title rows ("DANH SÁCH ĐẢNG VIÊN…"): look this far down.
+HEADER_SCAN_ROWS = 20
 ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 có BOM",
@@ -38,10 +46,36 @@ ENCODINGS = {
     "utf-16": "UTF-16 (Unicode Text của Excel)",
 }
 DELIMITERS = {",": "Dấu phẩy (,)", ";": "Dấu chấm phẩy (;)", "\t": "Dấu tab"}
+MB = 1024 * 1024
 
 
 def max_import_bytes() -> int:
-    return getattr(settings, "IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+    return getattr(settings, "IMPORT_MAX_BYTES", 30 * MB)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits checked while a file is read, so no file can exhaust memory or time.
+
+    Sized for the largest real roster (a province, 100,000+ members) with room to spare;
+    each can be changed in settings.IMPORT_LIMITS.
+    """
+
+    rows: int = 300_000
+    columns: int = 200
+    # Excel's own limit for one cell: no spreadsheet holds a longer one.
+    cell_chars: int = 32_767
+    # XLSX: the sum of the unpacked sizes of the zip members, and its ratio to the packed
+    # size (real sheets pack 5-20 times; a zip bomb thousands of times).
+    unpacked_bytes: int = 200 * MB
+    ratio: int = 100
+    # openpyxl keeps the whole shared-strings table in memory (about 3 times its XML size).
+    shared_strings_bytes: int = 40 * MB
+    seconds: int = 600
+
+
+def import_limits() -> Limits:
+    return Limits(**getattr(settings, "IMPORT_LIMITS", {}))
 
 
 class ImportRefused(Exception):
@@ -52,18 +86,30 @@ class ImportRefused(Exception):
         self.message = message
 
 
+def _number(value: int) -> str:
+    """Thousands with a dot, as Vietnamese write them: 131.072."""
+    return f"{value:,}".replace(",", ".")
+
+
 # --- reading files ---------------------------------------------------------------------
+
+
+RowSource = Callable[[], Iterator[tuple[int, list[Any]]]]
 
 
 @dataclass
 class Table:
-    """A spreadsheet's header row and a way to iterate its data rows (numbered as shown)."""
+    """A spreadsheet's sheets, each a way to iterate its non-blank rows from the top
+    (numbered as the spreadsheet shows them). CSV files have one unnamed sheet."""
 
-    headers: list[str]
-    rows: Callable[[], Iterator[tuple[int, list[Any]]]]
+    sheets: dict[str, RowSource]
     file_format: str
     encoding: str = ""
     delimiter: str = ""
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [name for name in self.sheets if name]
 
 
 def detect_encoding(data: bytes) -> str:
@@ -72,16 +118,19 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        data.decode("utf-8")
+        for start in range(0, len(data), MB):  # in pieces: no second copy of a 30 MB file
+            decoder.decode(data[start : start + MB], final=start + MB >= len(data))
     except UnicodeDecodeError:
         return "cp1258"
     return "utf-8"
 
 
-def detect_delimiter(first_line: str) -> str:
-    """The separator the header row uses most: ',' or ';' (Excel with a comma decimal)."""
-    counts = {sep: first_line.count(sep) for sep in DELIMITERS}
+def detect_delimiter(lines: list[str]) -> str:
+    """The separator the widest of the first lines uses most: ',' or ';' (Excel with a
+    comma decimal), or tab. Title rows above the header have few or none."""
+    counts = {sep: max((line.count(sep) for line in lines), default=0) for sep in DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 
@@ -91,78 +140,218 @@ NOT_A_SPREADSHEET = (
     "Tệp không phải bảng tính CSV hoặc Excel (.xlsx). Hãy mở tệp bằng Excel và lưu lại "
     "dưới dạng “CSV UTF-8” hoặc “Excel Workbook (.xlsx)”."
 )
+CORRUPT_XLSX = (
+    "Tệp Excel bị hỏng, không đọc được{where}. Hãy mở tệp bằng Excel, kiểm tra rồi lưu lại "
+    "(hoặc lưu dưới dạng “CSV UTF-8”)."
+)
 
 
 def read_table(
     data: bytes, *, name: str = "", encoding: str | None = None, delimiter: str | None = None
 ) -> Table:
-    """Open uploaded bytes as a table, refusing with a Vietnamese message what cannot be read."""
+    """Open uploaded bytes as a table, refusing with a Vietnamese message what cannot be read.
+
+    Nothing is read beyond what is needed to open the file: rows are read (and the
+    limits checked) as the import iterates them.
+    """
     if len(data) > max_import_bytes():
-        limit = max_import_bytes() // (1024 * 1024)
+        limit = max_import_bytes() // MB
         raise ImportRefused(f"Tệp quá lớn: tối đa {limit} MB. Hãy chia tệp thành nhiều phần.")
     if not data.strip():
         raise ImportRefused("Tệp rỗng, không có dữ liệu.")
+    limits = import_limits()
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, limits)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRefused(
             "Tệp Excel 97–2003 (.xls) chưa được hỗ trợ. Hãy lưu lại dưới dạng .xlsx hoặc CSV UTF-8."
         )
-    return _read_csv(data, encoding=encoding, delimiter=delimiter)
+    return _read_csv(data, encoding=encoding, delimiter=delimiter, limits=limits)
 
 
-def _read_csv(data: bytes, *, encoding: str | None, delimiter: str | None) -> Table:
+class _RowGuard:
+    """Counts rows and checks every limit as rows are read, not after."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.rows = 0
+        self.deadline = time.monotonic() + limits.seconds
+
+    def tick(self, number: int) -> None:
+        """A blank row: not counted, but reading a million of them takes time."""
+        if number % 10_000 == 0 and time.monotonic() > self.deadline:
+            self._too_slow(number)
+
+    def _too_slow(self, number: int):
+        raise ImportRefused(
+            f"Đọc tệp quá {_number(self.limits.seconds)} giây (giới hạn thời gian), dừng ở "
+            f"dòng {number}. Hãy chia tệp thành nhiều phần."
+        )
+
+    def check(self, number: int, cells: list[Any]) -> list[Any]:
+        """The row's cells without trailing blanks; refuses the file past a limit."""
+        limits = self.limits
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        self.rows += 1
+        if self.rows > limits.rows:
+            raise ImportRefused(
+                f"Tệp có quá {_number(limits.rows)} dòng dữ liệu (giới hạn một lần nhập). "
+                "Hãy chia tệp thành nhiều phần."
+            )
+        if len(cells) > limits.columns:
+            raise ImportRefused(
+                f"Dòng {number} có {_number(len(cells))} cột, quá giới hạn "
+                f"{_number(limits.columns)} cột."
+            )
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > limits.cell_chars:
+                raise ImportRefused(
+                    f"Dòng {number}, cột {get_column_letter(index + 1)}: ô dài "
+                    f"{_number(len(cell))} ký tự, quá giới hạn {_number(limits.cell_chars)} "
+                    "ký tự của một ô."
+                )
+        if self.rows % 1000 == 0 and time.monotonic() > self.deadline:
+            self._too_slow(number)
+        return cells
+
+
+def _read_csv(data: bytes, *, encoding: str | None, delimiter: str | None, limits: Limits) -> Table:
     encoding = encoding or detect_encoding(data)
     if encoding != "utf-16" and _BINARY_BYTES.search(data[:8192]):
         raise ImportRefused(NOT_A_SPREADSHEET)
     try:
-        text = data.decode(encoding)
+        codecs.lookup(encoding)
+        head = codecs.getincrementaldecoder(encoding)().decode(data[: 64 * 1024])
     except (UnicodeDecodeError, LookupError) as error:
+        raise _undecodable(encoding) from error
+    delimiter = delimiter or detect_delimiter(head.splitlines()[:HEADER_SCAN_ROWS])
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        guard = _RowGuard(limits)
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        reader = csv.reader(stream, delimiter=delimiter)
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ImportRefused(
+                    f"Dòng {number + 1}: không đọc được ({error}). Thường do một ô dài quá "
+                    f'{_number(csv.field_size_limit())} ký tự hoặc một dấu ngoặc kép (") mở mà '
+                    "không đóng, khiến phần còn lại của tệp dồn vào một ô."
+                ) from error
+            except UnicodeDecodeError as error:
+                raise _undecodable(encoding, number + 1) from error
+            number += 1
+            if any(cell.strip() for cell in cells):
+                yield number, guard.check(number, cells)
+
+    return Table({"": rows}, "csv", encoding=encoding, delimiter=delimiter)
+
+
+def _undecodable(encoding: str, row: int | None = None) -> ImportRefused:
+    where = f" (dòng {row})" if row else ""
+    return ImportRefused(
+        f"Không đọc được tệp với bảng mã {ENCODINGS.get(encoding, encoding)}{where}. "
+        "Hãy chọn bảng mã khác."
+    )
+
+
+def _check_zip(data: bytes, limits: Limits) -> None:
+    """Refuse a zip bomb from its directory (ZipInfo sizes), before anything is unpacked.
+
+    zipfile stops every member at its declared size (and fails its CRC past it), so the
+    declared sizes bound what opening the workbook can unpack.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+        raise ImportRefused(NOT_A_SPREADSHEET) from error
+    unpacked = sum(member.file_size for member in members)
+    packed = max(1, sum(member.compress_size for member in members))
+    if unpacked > limits.unpacked_bytes:
         raise ImportRefused(
-            f"Không đọc được tệp với bảng mã {ENCODINGS.get(encoding, encoding)}. "
-            "Hãy chọn bảng mã khác."
-        ) from error
-    text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = delimiter or detect_delimiter(first_line)
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        next(reader, None)
-        for number, row in enumerate(reader, start=2):
-            if any(cell.strip() for cell in row):
-                yield number, row
-
-    try:
-        headers = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
-    except csv.Error as error:
-        raise ImportRefused(NOT_A_SPREADSHEET) from error
-    return Table(headers, rows, "csv", encoding=encoding, delimiter=delimiter)
+            f"Tệp Excel khi giải nén lớn {_number(unpacked // MB)} MB, quá giới hạn "
+            f"{_number(limits.unpacked_bytes // MB)} MB. Hãy chia tệp hoặc lưu dưới dạng CSV."
+        )
+    if unpacked > 10 * MB and unpacked > limits.ratio * packed:
+        raise ImportRefused(
+            f"Tệp Excel nén {_number(unpacked // packed)} lần, quá giới hạn "
+            f"{_number(limits.ratio)} lần: tệp chứa dữ liệu lặp lại bất thường (thường là hàng "
+            "triệu dòng trống hoặc giống nhau). Hãy xoá các dòng thừa hoặc lưu dưới dạng CSV."
+        )
+    for member in members:
+        name = member.filename.lower()
+        if name.endswith("sharedstrings.xml") and member.file_size > limits.shared_strings_bytes:
+            raise ImportRefused(
+                f"Bảng chuỗi dùng chung của tệp Excel lớn {_number(member.file_size // MB)} MB, "
+                f"quá giới hạn {_number(limits.shared_strings_bytes // MB)} MB. Hãy chia tệp "
+                "hoặc lưu dưới dạng CSV."
+            )
 
 
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
+class _SheetWithoutDimension(ReadOnlyWorksheet):
+    """A read-only sheet that does not look for its <dimension> tag: the tag is not trusted
+    (it can claim A1:XFD1048576, or fewer rows than the sheet holds), and openpyxl's search
+    for it parses a sheet that has none to its end before the first row is read."""
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        header_row = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
-        raise ImportRefused(NOT_A_SPREADSHEET) from error
+    def _get_size(self):
+        pass
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        blank_run = 0
-        for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-            if all(cell is None or str(cell).strip() == "" for cell in row):
-                blank_run += 1
-                if blank_run >= MAX_BLANK_RUN:
-                    return
+
+class _WorkbookReader(ExcelReader):
+    """openpyxl's reader with its read-only worksheets replaced by _SheetWithoutDimension."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
                 continue
-            blank_run = 0
-            yield number, list(row)
+            worksheet = _SheetWithoutDimension(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
 
-    headers = ["" if cell is None else str(cell) for cell in header_row]
-    return Table(headers, rows, "xlsx")
+
+def _read_xlsx(data: bytes, limits: Limits) -> Table:
+    _check_zip(data, limits)
+    try:
+        reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True)
+        names = set(reader.valid_files)
+    except Exception as error:  # any parser failure of a hostile file: not a spreadsheet
+        raise ImportRefused(NOT_A_SPREADSHEET) from error
+    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
+        raise ImportRefused(NOT_A_SPREADSHEET)  # a zip, but not of a workbook
+    try:
+        reader.read()
+        sheets = list(reader.wb.worksheets)
+    except Exception as error:  # zlib.error, BadZipFile (CRC), XML parse errors…
+        raise ImportRefused(CORRUPT_XLSX.format(where="")) from error
+    if not sheets:
+        raise ImportRefused(NOT_A_SPREADSHEET)
+
+    def reader(sheet) -> RowSource:
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            guard = _RowGuard(limits)
+            # Rows are read as they are, gaps coming as empty rows (see _SheetWithoutDimension).
+            number = 0
+            try:
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    if any(cell is not None and str(cell).strip() != "" for cell in values):
+                        yield number, guard.check(number, list(values))
+                    else:
+                        guard.tick(number)
+            except ImportRefused:
+                raise
+            except Exception as error:  # zlib.error, BadZipFile (CRC), XML parse errors…
+                where = f" từ dòng {number + 1} của trang “{sheet.title}”"
+                raise ImportRefused(CORRUPT_XLSX.format(where=where)) from error
+
+        return rows
+
+    return Table({sheet.title: reader(sheet) for sheet in sheets}, "xlsx")
 
 
 # --- reading cells ---------------------------------------------------------------------
@@ -342,10 +531,18 @@ class ImportReport:
 
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # "skipped" appears only when a row was skipped (a member who moved away).
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
     preview: list[dict] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
     committed: bool = False
+    sheet: str = ""
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 0
+    # The version of the record each row matched (-1: none, a new record), by row number.
+    # The preview's are kept; the confirm refuses rows whose record moved on since.
+    versions: dict[str, int] = field(default_factory=dict)
+    seen_versions: dict[str, int] | None = None
 
     def error(self, row: Row | int, column: str, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
@@ -353,8 +550,28 @@ class ImportReport:
             row.ok = False
         self.errors.append(RowError(number, column, message))
 
-    def classify(self, row: Row, status: str, label: str, changes: Iterable[str] = ()) -> None:
-        self.counts[status] += 1
+    def classify(
+        self, row: Row, status: str, label: str, changes: Iterable[str] = (), record=None
+    ) -> None:
+        """Count the row as new, changed or unchanged; `record` is the stored record it
+        matched, whose version the preview keeps so the confirm cannot overwrite an edit
+        made in between (as the admin form refuses a stale save)."""
+        version = -1 if status == "new" else getattr(record, "version", None)
+        if version is not None:
+            key = str(row.number)
+            seen = (self.seen_versions or {}).get(key)
+            if self.seen_versions is not None and seen is not None and seen != version:
+                self.error(
+                    row,
+                    "",
+                    f"“{label}” đã được người khác {'xoá hoặc ' if seen >= 0 else ''}"
+                    f"{'sửa' if seen >= 0 else 'thêm'} sau khi bạn xem trước tệp này. Chưa ghi "
+                    "dòng nào để không ghi đè lên thay đổi đó; hãy tải tệp lên lại để xem "
+                    "trước dữ liệu mới nhất.",
+                )
+                return
+            self.versions[key] = version
+        self.counts[status] = self.counts.get(status, 0) + 1
         if status != "unchanged" and len(self.preview) < PREVIEW_ROWS:
             self.preview.append(
                 {"row": row.number, "status": status, "label": label, "changes": list(changes)}
@@ -371,6 +588,9 @@ class ImportReport:
             "preview": self.preview,
             "ignored_headers": self.ignored_headers,
             "committed": self.committed,
+            "sheet": self.sheet,
+            "sheets": self.sheets,
+            "header_row": self.header_row,
         }
 
 
@@ -389,6 +609,7 @@ class Importer:
     title: str = ""
     columns: list[Column] = []
     source_name: str = ""  # the uploaded file's name, for the audit trail
+    locking: bool = False  # set by import_run: the confirm locks the rows it will change
 
     def __init__(self, *, user, context=None):
         self.user = user
@@ -412,6 +633,11 @@ class Importer:
     def example_row(cls) -> list[str]:
         return [column.example for column in cls.columns]
 
+    def lock(self, queryset):
+        """The confirm reads the records it will change with a row lock (no save can slip in
+        between its check and its write); the preview reads them plainly."""
+        return queryset.select_for_update(of=("self",)) if self.locking else queryset
+
     def header_of(self, key: str) -> str:
         return next(column.header for column in self.columns if column.key == key)
 
@@ -429,18 +655,42 @@ class Importer:
         """Checks and writes that need the whole file (after the last chunk), if any."""
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"))
+_HEADER_MARKS = re.compile(r"\(\s*\*\s*\)|\*|:\s*$")
+
+
+def header_key(value: Any) -> str:
+    """A header as the columns are matched: without case, diacritics, the "(*)" or "*" that
+    mark required columns, a trailing colon, zero-width and non-breaking spaces."""
+    text = unicodedata.normalize("NFC", str(value or "")).translate(_INVISIBLE)
+    return fold(_HEADER_MARKS.sub(" ", text))
+
+
+def _matches(importer: Importer, cells: list[Any]) -> set[str]:
+    keys = {header_key(column.header): column.key for column in importer.columns}
+    return {keys[key] for cell in cells if (key := header_key(cell)) in keys}
+
+
 def map_headers(importer: Importer, headers: list[str], report: ImportReport) -> dict[int, Column]:
-    """Match the file's headers to the importer's columns (ignoring case and diacritics)."""
-    by_folded = {fold(column.header): column for column in importer.columns}
+    """Match the file's headers to the importer's columns; a column given twice is refused."""
+    by_key = {header_key(column.header): column for column in importer.columns}
     positions: dict[int, Column] = {}
+    where: dict[str, int] = {}
     for index, header in enumerate(headers):
-        column = by_folded.get(fold(cell_text(header)))
+        column = by_key.get(header_key(header))
         if column is None:
             if cell_text(header):
                 report.ignored_headers.append(cell_text(header))
-        elif column not in positions.values():
+        elif column.key in where:
+            first, second = get_column_letter(where[column.key] + 1), get_column_letter(index + 1)
+            raise ImportRefused(
+                f"Cột “{column.header}” xuất hiện hai lần ở dòng tiêu đề (cột {first} và cột "
+                f"{second}). Hãy xoá một cột rồi tải tệp lên lại."
+            )
+        else:
             positions[index] = column
-    missing = [c.header for c in importer.columns if c.required and c not in positions.values()]
+            where[column.key] = index
+    missing = [c.header for c in importer.columns if c.required and c.key not in where]
     if missing:
         names = ", ".join(f"“{name}”" for name in missing)
         raise ImportRefused(
@@ -449,12 +699,56 @@ def map_headers(importer: Importer, headers: list[str], report: ImportReport) ->
     return positions
 
 
+def locate_header(
+    importer: Importer, table: Table, report: ImportReport, *, sheet: str = ""
+) -> tuple[dict[int, Column], Iterator[tuple[int, list[Any]]]]:
+    """Find the header row: the first row, within the first rows of a sheet, that holds
+    every required column (title rows above it are skipped). Without a chosen sheet, the
+    first sheet that has one (instructions often come first). Returns the column
+    positions and the data rows below the header."""
+    report.sheets = table.sheet_names
+    if sheet and sheet not in table.sheets:
+        raise ImportRefused(f"Tệp không có trang tính “{sheet}”.")
+    required = {column.key for column in importer.columns if column.required}
+    best: tuple[int, str, int, list[Any]] | None = None
+    for name in [sheet] if sheet else list(table.sheets):
+        rows = table.sheets[name]()
+        scanned = list(islice(rows, HEADER_SCAN_ROWS))
+        for index, (number, cells) in enumerate(scanned):
+            found = _matches(importer, cells)
+            if required <= found:
+                report.sheet, report.header_row = name, number
+                positions = map_headers(importer, cells, report)
+                return positions, chain(scanned[index + 1 :], rows)
+            if best is None or len(found) > best[0]:
+                best = (len(found), name, number, cells)
+    if best is None:
+        raise ImportRefused("Tệp không có dòng dữ liệu nào.")
+    matched, name, number, cells = best
+    try:
+        map_headers(importer, cells, ImportReport())
+    except ImportRefused as refusal:
+        hints = []
+        if matched:
+            sheet_name = f" của trang tính “{name}”" if name else ""
+            hints.append(f"Dòng giống dòng tiêu đề nhất là dòng {number}{sheet_name}.")
+        if len(table.sheet_names) > 1:
+            listed = ", ".join(f"“{n}”" for n in table.sheet_names)
+            hints.append(f"Tệp có các trang tính {listed}: hãy chọn trang chứa dữ liệu.")
+        raise ImportRefused(" ".join([refusal.message, *hints])) from refusal
+    raise AssertionError("unreachable: a row with every required column was found above")
+
+
 def parse_row(
     number: int, cells: list[Any], positions: dict[int, Column], report: ImportReport
 ) -> Row:
     row = Row(number, {}, set())
     for index, column in positions.items():
         raw = cells[index] if index < len(cells) else None
+        if isinstance(raw, str) and "\x00" in raw:
+            # PostgreSQL refuses NUL in text; SQLite would store it. Refuse it on both.
+            report.error(row, column.header, "Ô chứa ký tự rỗng (NUL, mã 0): tệp có thể bị hỏng.")
+            continue
         if cell_text(raw) == "" and not isinstance(raw, bool):
             row.blank.add(column.key)
             if column.required:
@@ -486,19 +780,23 @@ def import_run(
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    sheet: str = "",
+    seen_versions: dict[str, int] | None = None,
 ) -> ImportReport:
     """Check every row; write only if no row anywhere is bad, in one transaction.
 
-    A dry run (the preview) does the same checks and writes nothing.
+    A dry run (the preview) does the same checks and writes nothing. The confirm passes
+    the preview's `seen_versions`, and locks the records it reads until it commits.
     """
-    report = ImportReport()
+    report = ImportReport(seen_versions=seen_versions)
+    importer.locking = not dry_run
     if reason := importer.check_allowed():
         report.error(0, "", reason)
         return report
     try:
-        positions = map_headers(importer, table.headers, report)
+        positions, data_rows = locate_header(importer, table, report, sheet=sheet)
         with transaction.atomic():
-            for chunk in chunked(table.rows(), chunk_size):
+            for chunk in chunked(data_rows, chunk_size):
                 rows = [parse_row(number, cells, positions, report) for number, cells in chunk]
                 plan = importer.prepare(rows, report)
                 if not dry_run and not report.errors:
@@ -515,9 +813,39 @@ def import_run(
         pass
     except ImportRefused as refusal:
         report.error(0, "", refusal.message)
-    except (ValidationError, DatabaseError) as error:
+    except ValidationError as error:
         # A rule the checks above missed: nothing is written, and the user is told.
-        messages = getattr(error, "messages", None) or [str(error)]
-        report.error(0, "", "Không ghi được dữ liệu: " + "; ".join(messages))
+        report.error(0, "", "Không ghi được dữ liệu: " + "; ".join(error.messages))
+    except DatabaseError as error:
+        logger.warning("Import of %s refused by the database", importer.kind, exc_info=True)
+        report.error(0, "", database_error_message(error))
     report.committed = not dry_run and not report.errors
     return report
+
+
+def _constraint_messages() -> dict[str, str]:
+    messages = {}
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            message = getattr(constraint, "violation_error_message", None)
+            if message:
+                messages[constraint.name] = str(message).replace("%(name)s", constraint.name)
+    return messages
+
+
+def database_error_message(error: DatabaseError) -> str:
+    """A database refusal in Vietnamese, never its raw English text (which shows internal
+    ids): the named constraint's own message when there is one."""
+    text = str(error)
+    prefix = "Không ghi được dữ liệu, chưa ghi dòng nào: "
+    if "\x00" in text or "NUL" in text:
+        return prefix + "tệp chứa ký tự rỗng (NUL, mã 0), thường do tệp bị hỏng."
+    for name, message in _constraint_messages().items():
+        if re.search(rf"\b{re.escape(name)}\b", text):
+            return prefix + message
+    if isinstance(error, IntegrityError):
+        return prefix + (
+            "dữ liệu trùng hoặc mâu thuẫn với dữ liệu đã có (có thể do người khác vừa ghi cùng "
+            "lúc). Hãy tải tệp lên lại để kiểm tra."
+        )
+    return prefix + "cơ sở dữ liệu từ chối ghi. Hãy thử lại sau; chi tiết đã ghi vào nhật ký."

@@ -11,3 +11,4 @@ os.environ.setdefault("MEDIA_ROOT", "/tmp/studylog-test-media")
 os.environ.setdefault("STATIC_ROOT", "/tmp/studylog-test-static")
 os.makedirs(os.environ["STATIC_ROOT"], exist_ok=True)
 os.environ.setdefault("DB_CONN_MAX_AGE", "0")  # the live server thread must not hold connections
+os.environ.setdefault("TASKS_BACKEND", "immediate")  # production defaults to the queue

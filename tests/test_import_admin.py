@@ -8,6 +8,7 @@ from tests import builders
 from tests.io_helpers import data
 
 IMPORT_URL = "admin:sessions_app_member_import"
+QUEUED = {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}  # tasks wait for a worker
 
 
 def upload(client, name, content=None, **extra):
@@ -115,7 +116,7 @@ def test_attendance_is_imported_from_the_session_page(tree, roster, admin_client
 
 
 def test_a_queued_import_shows_its_progress_and_refreshes_itself(tree, admin_client, settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {"default": QUEUED, "inline": QUEUED}
 
     response = upload(admin_client, "members_utf8.csv")
 
