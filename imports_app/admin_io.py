@@ -13,7 +13,8 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.text import slugify
+from django.utils import timezone
+from django.utils.text import capfirst
 
 from imports_app import services as job_services
 from imports_app.engine import (
@@ -30,7 +31,9 @@ from imports_app.importers import IMPORTERS
 from imports_app.models import ImportJob, ImportJobStatus
 from imports_app.resources import RESOURCES
 from sessions_app import access
-from sessions_app.models import Attendance, StudySession
+from sessions_app.collation import roster_order
+from sessions_app.models import Attendance, Organisation, StudySession
+from sessions_app.text import download_name, sheet_title
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,9 +86,15 @@ class ImportFileForm(forms.Form):
         return cleaned
 
 
-def spreadsheet_response(dataset: tablib.Dataset, file_format: str, name: str) -> HttpResponse:
-    """CSV with a UTF-8 BOM (Excel then shows Vietnamese) or XLSX; formulas neutralised."""
-    safe = tablib.Dataset(headers=dataset.headers)
+def spreadsheet_response(
+    dataset: tablib.Dataset, file_format: str, name: str, *, sheet: str = ""
+) -> HttpResponse:
+    """CSV with a UTF-8 BOM (Excel then shows Vietnamese) or XLSX; formulas neutralised.
+
+    `name` is the file name without extension (text.download_name); `sheet` names the XLSX
+    sheet, which tablib would otherwise call "Tablib Dataset".
+    """
+    safe = tablib.Dataset(headers=dataset.headers, title=sheet_title(sheet or name))
     for row in dataset:
         safe.append([neutralise_formula(value) for value in row])
     if file_format == "xlsx":
@@ -94,7 +103,7 @@ def spreadsheet_response(dataset: tablib.Dataset, file_format: str, name: str) -
         response = HttpResponse(("\ufeff" + safe.export("csv")).encode(), content_type=CSV_TYPE)
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{file_format}"'
+    response["Content-Disposition"] = f'attachment; filename="{download_name(name)}.{file_format}"'
     return response
 
 
@@ -165,8 +174,10 @@ class ImportFlow:
 
     def io_template(self, request, *, kind: str, file_format: str):
         importer_class = IMPORTERS[kind]
-        name = f"mau-nhap-{importer_class.title}"
-        return spreadsheet_response(template_dataset(importer_class), file_format, name)
+        name = download_name(f"Mẫu nhập {importer_class.title}")
+        return spreadsheet_response(
+            template_dataset(importer_class), file_format, name, sheet=f"Mẫu {importer_class.title}"
+        )
 
 
 def _error_text(error) -> str:
@@ -262,7 +273,10 @@ class RecordIOMixin(ImportFlow):
         # The changelist's queryset carries the admin's current filters and search.
         queryset = changelist.get_queryset(request)
         dataset = RESOURCES[self.io_kind](user=request.user).export(queryset)
-        return spreadsheet_response(dataset, file_format, str(self.model._meta.verbose_name_plural))
+        title = str(self.model._meta.verbose_name_plural)
+        unit = export_unit(request)
+        name = download_name(title, unit.name if unit else "", day=timezone.localdate())
+        return spreadsheet_response(dataset, file_format, name, sheet=capfirst(title))
 
 
 class SessionAttendanceIOMixin(ImportFlow):
@@ -338,9 +352,25 @@ class SessionAttendanceIOMixin(ImportFlow):
 
     def attendance_export_view(self, request, object_id: int, file_format: str):
         session = self._session_for(request, object_id, change=False)
-        queryset = Attendance.objects.filter(session=session).order_by("member__full_name")
+        queryset = Attendance.objects.filter(session=session).order_by(*roster_order("member__"))
         dataset = RESOURCES["attendance"](user=request.user).export(queryset)
-        return spreadsheet_response(dataset, file_format, f"diem-danh-{session.pk}")
+        name = download_name("Điểm danh", session.title, day=session.held_on)
+        return spreadsheet_response(dataset, file_format, name, sheet="Điểm danh")
+
+
+def export_unit(request) -> Organisation | None:
+    """The unit an export is about: the one chosen in the list's unit filter, else the user's."""
+    chosen = request.GET.get("don_vi", "")
+    if chosen.isdigit():
+        unit = (
+            access.restrict(Organisation.objects.all(), request.user, "view")
+            .filter(pk=chosen)
+            .first()
+        )
+        if unit is not None:
+            return unit
+    profile = getattr(request.user, "staff_profile", None)
+    return profile.unit if profile is not None else None
 
 
 def write_bytes(dataset: tablib.Dataset, file_format: str) -> bytes:

@@ -27,7 +27,7 @@ from imports_app.engine import (
     parse_int,
     text_parser,
 )
-from sessions_app import services
+from sessions_app import access, services
 from sessions_app.choices import (
     AttendanceStatus,
     CommitteeRole,
@@ -61,7 +61,7 @@ def visible_units(user, codes: set[str]) -> dict[str, Organisation]:
     """Units the user may touch, by code: one query."""
     if not codes:
         return {}
-    units = Organisation.objects.visible_to(user).filter(code__in=codes)
+    units = access.restrict(Organisation.objects.all(), user, "view").filter(code__in=codes)
     return {unit.code: unit for unit in units}
 
 
@@ -211,7 +211,7 @@ class MemberImporter(Importer):
         changes: they moved to a unit outside its subtree."""
         if not hidden:
             return set()
-        visible = Member.objects.visible_to(self.user).filter(code__in=hidden)
+        visible = access.restrict(Member.objects.all(), self.user, "view").filter(code__in=hidden)
         return set(visible.values_list("code", flat=True))
 
     def _skip_moved_away(self, row: Row, member: Member, plan: MemberPlan, report) -> None:
@@ -269,7 +269,7 @@ class MemberImporter(Importer):
     def _card_taken(self, card: str, holder: str) -> str:
         """Name the holder only to a user who may see them: a card number typed in one cell
         must not reveal a member of another branch."""
-        if Member.objects.visible_to(self.user).filter(code=holder).exists():
+        if access.restrict(Member.objects.all(), self.user, "view").filter(code=holder).exists():
             return f"Số thẻ “{card}” đã được dùng cho đảng viên mã “{holder}”."
         return f"Số thẻ “{card}” đã được dùng cho một đảng viên ngoài phạm vi đơn vị của bạn."
 
@@ -641,7 +641,9 @@ class AttendanceImporter(Importer):
         session = self.context
         if (
             session is None
-            or not StudySession.objects.visible_to(self.user).filter(pk=session.pk).exists()
+            or not access.restrict(StudySession.objects.all(), self.user, "view")
+            .filter(pk=session.pk)
+            .exists()
         ):
             return "Không có hội nghị này trong phạm vi đơn vị của bạn."
         return None
@@ -649,7 +651,10 @@ class AttendanceImporter(Importer):
     def prepare(self, rows: list[Row], report: ImportReport) -> AttendancePlan:
         session = self.context
         codes = {row.values["code"] for row in rows if row.ok}
-        members = {m.code: m for m in Member.objects.visible_to(self.user).filter(code__in=codes)}
+        members = {
+            m.code: m
+            for m in access.restrict(Member.objects.all(), self.user, "view").filter(code__in=codes)
+        }
         required = set(
             members_required_at(session).filter(code__in=codes).values_list("code", flat=True)
         )

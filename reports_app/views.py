@@ -3,8 +3,6 @@
 Reports are private to the login that asked: never kept by a browser or proxy cache.
 """
 
-import datetime
-
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -23,6 +21,7 @@ from sessions_app import access
 from sessions_app.choices import Sector, UnitKind
 from sessions_app.models import Member, Organisation
 from sessions_app.models.scoping import user_scope_path
+from sessions_app.text import download_name
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -183,7 +182,7 @@ class ExportView(UnitReportMixin, TemplateView):
         content_type, render = self.formats[kwargs["fmt"]]
         report = build_report(self.unit, self.filters, self.today)
         response = HttpResponse(render(report), content_type=content_type)
-        name = f"bao-cao-{self.unit.code}-{datetime.date.today():%Y%m%d}.{kwargs['fmt']}"
+        name = download_name("Báo cáo", self.unit.name, day=self.today, ext=kwargs["fmt"])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

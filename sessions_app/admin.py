@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Left
@@ -22,6 +24,8 @@ from sessions_app.admin_base import (
     SuperuserOnlyMixin,
     UnitSubtreeFilter,
 )
+from sessions_app.admin_labels import register_with_permission_labels
+from sessions_app.collation import roster_order, vi
 from sessions_app.forms import (
     AttendanceChecklistForm,
     AttendanceForm,
@@ -102,6 +106,13 @@ class OrganisationAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
                 parent.queryset = parent.queryset  # hands the choices to the new widget
 
         return ScopedOrganisationForm
+
+    def get_ordering(self, request):
+        # The list is the tree; a search box's suggestions read best in alphabetical order.
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            return [vi("name"), "path"]
+        return super().get_ordering(request)
 
     @admin.display(description="tên tổ chức đảng", ordering="path")
     def indented_name(self, unit):
@@ -247,6 +258,7 @@ class MemberAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     date_hierarchy = "joined_on"
     autocomplete_fields = ["unit"]
     inlines = [MemberPlacementInline, ExemptionInline]
+    ordering = roster_order()  # as Vietnamese rosters: given name, then family name
 
     def get_queryset(self, request):
         exempted = selectors.exemptions_on(timezone.localdate()).filter(member=OuterRef("pk"))
@@ -771,3 +783,5 @@ from sessions_app import admin_reports  # noqa: E402, F401 - registers the repor
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), ScopedUserAdmin)
+register_with_permission_labels(get_user_model(), ScopedUserAdmin)
+register_with_permission_labels(Group, GroupAdmin)

@@ -22,9 +22,11 @@ from sessions_app.admin_access import (
     OptimisticLockAdminMixin,
     ScopedHistoryAdminMixin,
 )
+from sessions_app.admin_labels import VietnameseHistoryMixin
+from sessions_app.collation import vi
 from sessions_app.forms import AdminModelForm
 from sessions_app.models import Organisation
-from sessions_app.text import fold
+from sessions_app.text import fold, nfc
 
 
 class SuperuserOnlyMixin:
@@ -183,6 +185,7 @@ class ScaleAwareChangeListMixin:
 
 class ScopedAdmin(
     ScaleAwareChangeListMixin,
+    VietnameseHistoryMixin,
     OptimisticLockAdminMixin,
     ScopedHistoryAdminMixin,
     FoldedSearchMixin,
@@ -331,29 +334,39 @@ class ScopedTabularInline(ScopedChoicesMixin, AccessPermissionsMixin, admin.Tabu
         return PreloadedFormSet
 
 
-class UnitSubtreeFilter(admin.SimpleListFilter):
-    """Filter by a unit and everything beneath it; lists the user's top units and drills down.
+def _above(path: str, below: str) -> bool:
+    return len(path) < len(below) and below.startswith(path)
 
-    A plain related filter would render every unit of the province into the page.
+
+class UnitSubtreeFilter(admin.SimpleListFilter):
+    """Filter by a unit and everything beneath it, at any depth of the tree.
+
+    Rendering every unit of a province (~10,000) would make each list slow and unreadable,
+    so the filter shows a search box, the path down to the chosen unit and the chosen
+    unit's children: one click goes a level down, the search jumps to any unit by name.
     """
 
     title = "đơn vị"
     parameter_name = "don_vi"
+    search_parameter = "don_vi_tim"
+    template = "admin/sessions_app/unit_filter.html"
+    shown_at_most = 30
+
+    def __init__(self, request, params, model, model_admin):
+        # The search term is ours, not a field lookup: take it before the changelist sees it.
+        term = params.pop(self.search_parameter, [""])
+        self.term = nfc(term[-1] if isinstance(term, list) else term)[:100]
+        super().__init__(request, params, model, model_admin)
+        self.request = request
+
+    def expected_parameters(self):
+        return [self.parameter_name, self.search_parameter]
+
+    def has_output(self):
+        return access.restrict(Organisation.objects.all(), self.request.user, "view").exists()
 
     def lookups(self, request, model_admin):
-        units = access.restrict(Organisation.objects.all(), request.user, "view")
-        top = units.order_by("depth").values_list("depth", flat=True).first()
-        if top is None:
-            return []
-        shown = Q(depth__lte=top + 1)
-        selected = self._selected(request)
-        if selected is not None:
-            shown |= Q(path__startswith=selected.path, depth=selected.depth + 1)
-            shown |= Q(pk=selected.pk)
-        return [
-            (unit.pk, "\u2003" * (unit.depth - top) + unit.name)
-            for unit in units.filter(shown).only("pk", "name", "depth", "path")
-        ]
+        return []  # choices() builds the tree itself
 
     def queryset(self, request, queryset):
         selected = self._selected(request)
@@ -372,3 +385,79 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
                 else None
             )
         return self._selected_unit
+
+    def _rows(self):
+        """(unit, indent level, is the chosen one) for the tree part of the filter."""
+        units = access.restrict(Organisation.objects.all(), self.request.user, "view").only(
+            "pk", "name", "depth", "path"
+        )
+        selected = self._selected(self.request)
+        if selected is None:
+            top = units.order_by("depth").values_list("depth", flat=True).first()
+            tops = list(units.filter(depth=top).order_by(vi("name"), "path")[: self.shown_at_most])
+            return [(unit, 0, False) for unit in tops]
+        step = Organisation.steplen
+        ancestors = [selected.path[: step * d] for d in range(1, selected.depth)]
+        above = list(units.filter(path__in=ancestors).order_by("depth"))
+        children = units.filter(path__startswith=selected.path, depth=selected.depth + 1)
+        below = list(children.order_by(vi("name"), "path")[: self.shown_at_most])
+        rows = [(unit, level, False) for level, unit in enumerate(above)]
+        rows.append((selected, len(above), True))
+        rows += [(unit, len(above) + 1, False) for unit in below]
+        return rows
+
+    def _found(self):
+        """Units whose name or code matches the search, each with the path above it."""
+        words = fold(self.term).split()
+        units = access.restrict(Organisation.objects.all(), self.request.user, "view")
+        for word in words:
+            units = units.filter(search_text__contains=word)
+        found = list(units.order_by(vi("name"), "path").only("pk", "name", "path", "depth")[:20])
+        step = Organisation.steplen
+        wanted = {u.path[: step * d] for u in found for d in range(1, u.depth)}
+        names = dict(Organisation.objects.filter(path__in=wanted).values_list("path", "name"))
+        return [
+            (unit, " › ".join(names[p] for p in sorted(names) if _above(p, unit.path)))
+            for unit in found
+        ]
+
+    def choices(self, changelist):
+        keep = [(k, v) for k, v in changelist.params.items() if k not in self.expected_parameters()]
+        yield {
+            "search": True,
+            "term": self.term,
+            "parameter": self.search_parameter,
+            "hidden": keep,
+            "clear_url": changelist.get_query_string(
+                remove=[self.parameter_name, self.search_parameter]
+            ),
+        }
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(
+                remove=[self.parameter_name, self.search_parameter]
+            ),
+            "display": "Tất cả",
+            "level": 0,
+        }
+        if self.term:
+            for unit, above in self._found():
+                yield {
+                    "selected": str(unit.pk) == self.value(),
+                    "query_string": changelist.get_query_string(
+                        {self.parameter_name: unit.pk}, [self.search_parameter]
+                    ),
+                    "display": unit.name,
+                    "note": above,
+                    "level": 0,
+                }
+            return
+        for unit, level, chosen in self._rows():
+            yield {
+                "selected": chosen,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: unit.pk}, [self.search_parameter]
+                ),
+                "display": unit.name,
+                "level": level,
+            }

@@ -84,7 +84,7 @@ class OrganisationForm(AdminModelForm):
     """A unit with its parent: the tree path follows from the parent, never typed."""
 
     parent = forms.ModelChoiceField(
-        label="trực thuộc",
+        label="Trực thuộc",
         queryset=Organisation.objects.none(),
         required=False,
         help_text="Tổ chức đảng cấp trên trực tiếp.",
@@ -175,7 +175,11 @@ class AttendanceChecklistForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"note_{member.pk}"] = forms.CharField(
-                label="ghi chú", required=False, max_length=300, initial=note
+                label="ghi chú",
+                required=False,
+                max_length=300,
+                initial=note,
+                widget=forms.TextInput(attrs={"placeholder": "Ghi chú (lý do)"}),
             )
 
     def rows(self):

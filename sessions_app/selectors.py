@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from sessions_app.choices import AttendanceStatus, Audience, CopyFlagStatus, ReportStatus
+from sessions_app.collation import roster_order, vi
 from sessions_app.copying import highlight_shared
 from sessions_app.models import (
     Attendance,
@@ -83,12 +84,12 @@ def members_required_at(session: StudySession, *, within: str | None = None) -> 
         )
         paths = list(session.makeup_of.participating_units.values_list("path", flat=True))
         members = members_in_units_on(narrow_paths(paths, within), session.makeup_of.held_on)
-        return members.filter(pk__in=missed.values("member_id")).order_by("full_name", "code")
+        return members.filter(pk__in=missed.values("member_id")).order_by(*roster_order())
     paths = list(session.participating_units.values_list("path", flat=True))
     members = members_in_units_on(narrow_paths(paths, within), session.held_on)
     if session.audience == Audience.KEY_CADRES:
         members = members.filter(Q(is_leader=True) | ~Q(committee_role=""))
-    return members.order_by("unit_name_on_day", "full_name", "code")
+    return members.order_by(vi("unit_name_on_day"), *roster_order())
 
 
 def made_up_exists() -> Exists:

@@ -1,10 +1,12 @@
 """Text helpers: Unicode normalisation, diacritic-free search keys, document symbols."""
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 
 from sessions_app.choices import DocumentKind
 
@@ -71,3 +73,27 @@ def _normalise_issuer(raw: str) -> str:
     issuer = "".join(raw.split()).upper()
     # Typed without the Vietnamese letter: "DU" is Đảng ủy (ĐU), as "QD" is QĐ.
     return "Đ" + issuer[1:] if issuer.startswith("D") else issuer
+
+
+def slug(value: str) -> str:
+    """A file-name part that keeps its meaning: 'Chi bộ thôn Đông Lạc' -> 'chi-bo-thon-dong-lac'.
+
+    Django's slugify drops "đ" (it has no decomposition), turning "Đảng viên" into "ang-vien";
+    fold() maps it to "d" and strips the tones first.
+    """
+    return slugify(fold(value))
+
+
+def download_name(*parts: str, day: datetime.date | None = None, ext: str = "") -> str:
+    """'dang-vien_chi-bo-thon-dong-lac_2026-11-23.xlsx': what, for which unit, as of when."""
+    pieces = [slug(part) for part in parts if part and slug(part)]
+    if day is not None:
+        pieces.append(day.isoformat())
+    stem = "_".join(pieces) or "tep"
+    return f"{stem}.{ext}" if ext else stem
+
+
+def sheet_title(value: str) -> str:
+    """An Excel sheet name: at most 31 characters, none of : \\ / ? * [ ]."""
+    cleaned = re.sub(r"[:\\/?*\[\]]", " ", nfc(value)).strip()
+    return (cleaned[:31].strip() or "Dữ liệu")[:31]
