@@ -4,6 +4,7 @@ Every bulk_create / bulk_update of a tracked model goes through these two helper
 an import or a roster checklist leaves the same who/when/what trail as a form save.
 """
 
+from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -26,6 +27,68 @@ def bulk_create_audited(objs, *, by=None, reason: str = "", batch_size: int = 50
         default_change_reason=reason or None,
         default_date=timezone.now(),
     )
+
+
+def copy_create_audited(objs, *, by=None, reason: str = ""):
+    """bulk_create_audited for PostgreSQL, in three statements whatever the number of rows.
+
+    The ids are taken from the table's sequence first, the rows go in with one COPY (the
+    table's constraints and triggers check them as an INSERT would), and the history rows
+    are written by one INSERT ... SELECT from the rows just stored, with the same user,
+    reason, time and type ("+") as bulk_create_audited writes. Models whose history has
+    fields this does not know fall back to bulk_create_audited.
+    """
+    if not objs:
+        return []
+    model = type(objs[0])
+    history = model.history.model
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = {f.column for f in fields}
+    known = {"history_id", "history_date", "history_change_reason", "history_type"}
+    history_fields = history._meta.concrete_fields
+    if any(f.column not in columns | known | {"id", "history_user_id"} for f in history_fields):
+        return bulk_create_audited(objs, by=by, reason=reason)
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk, len(objs)],
+        )
+        for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = new_id
+        names = ", ".join(connection.ops.quote_name(c) for c in [pk, *(f.column for f in fields)])
+        # psycopg's own cursor: its errors are turned into Django's, as execute() does.
+        statement = f"COPY {table} ({names}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+            for obj in objs:
+                copy.write_row(
+                    [obj.pk]
+                    + [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                )
+        values = {
+            "history_date": "%(date)s",
+            "history_change_reason": "%(reason)s",
+            "history_type": "'+'",
+            "history_user_id": "%(user)s",
+        }
+        targets = [f.column for f in history_fields if f.column != "history_id"]
+        sources = [values.get(c, connection.ops.quote_name(c)) for c in targets]
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "
+            f"({', '.join(connection.ops.quote_name(c) for c in targets)}) "
+            f"SELECT {', '.join(sources)} FROM {table} WHERE {connection.ops.quote_name(pk)} = ANY(%(ids)s)",
+            {
+                "date": timezone.now(),
+                "reason": reason or None,
+                "user": getattr(_user(by), "pk", None),
+                "ids": [obj.pk for obj in objs],
+            },
+        )
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
 
 
 def bulk_update_audited(objs, fields, *, by=None, reason: str = "", batch_size: int = 500):
