@@ -58,7 +58,7 @@ def digest() -> str:
 def test_it_generates_a_valid_tree_with_the_shape_of_its_scale():
     shape = Shape.for_scale(SCALE)
     generate()
-    assert Organisation.find_problems() == ([], [], [], [], [])
+    assert Organisation.objects.find_problems() == ([], [], [], [], [])
     province = Organisation.objects.get(kind=UnitKind.PROVINCE)
     assert Organisation.objects.get_children(province).count() == shape.districts
     assert (
