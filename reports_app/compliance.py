@@ -203,20 +203,17 @@ def load(root: Organisation, filters: ReportFilters, today: datetime.date, per_d
     context = Context(depth=root.depth, today=today)
     data = {}
     for family in FAMILIES_COUNTED:
-        aggregates = {f.key: f.aggregate(context) for f in family_figures(family)}
         data[family] = selectors.grouped(
-            family, root, filters, aggregates, per_document=per_document
+            family, root, filters, family_figures(family), context, per_document=per_document
         )
-    distinct = {f.key: f.aggregate(context) for f in COUNTED if f.rollup == DISTINCT}
-    by_family = {f.family for f in COUNTED if f.rollup == DISTINCT}
     data["totals"] = {}
-    for family in by_family:
-        wanted = {k: v for k, v in distinct.items() if BY_FAMILY[k] == family}
-        data["totals"][family] = selectors.totals(family, root, filters, wanted, per_document)
+    for family in FAMILIES_COUNTED:
+        distinct = [f for f in family_figures(family) if f.rollup == DISTINCT]
+        if distinct:
+            data["totals"][family] = selectors.totals(
+                family, root, filters, distinct, context, per_document
+            )
     return data
-
-
-BY_FAMILY = {figure.key: figure.family for figure in COUNTED}
 
 
 def _combine(values: list, figure) -> object:
@@ -371,11 +368,8 @@ def trend(root: Organisation, filters: ReportFilters, today: datetime.date) -> l
     from reports_app.figures import BY_KEY
 
     context = Context(depth=root.depth, today=today)
-    aggregates = {
-        family: {key: BY_KEY[key].aggregate(context) for key in keys}
-        for family, keys in TREND_FIGURES.items()
-    }
-    data = selectors.monthly_trend(root, filters, aggregates)
+    figures = {family: [BY_KEY[key] for key in keys] for family, keys in TREND_FIGURES.items()}
+    data = selectors.monthly_trend(root, filters, figures, context)
     months: dict = {}
     for rows in data.values():
         for row in rows:

@@ -76,16 +76,20 @@ class Figure:
     export: bool = True  # a column of the CSV/XLSX export
     value: Callable[[Any], Any] | None = None  # computed from the row (no rows of its own)
     note: Callable[[Any], str] | None = None  # a small note in the table cell
+    # Its condition reads only fields the family's tallies keep (sessions_app TallyBase
+    # subclasses), so it can be counted from them.
+    tallied: bool = True
 
     def condition(self, context: "Context") -> Q:
         return self.where(context) if callable(self.where) else self.where
 
-    def aggregate(self, context: "Context"):
-        """The SQL aggregate of this figure over its family's rows."""
+    def aggregate(self, context: "Context", *, from_tallies: bool = False):
+        """The SQL aggregate of this figure over its family's rows, or over their tallies
+        (where each row stands for n of them)."""
         how, _, name = self.measure.partition(":")
         where = self.condition(context)
         if how == "count":
-            return Count("pk", filter=where)
+            return Sum("n", filter=where) if from_tallies else Count("pk", filter=where)
         if how == "distinct":
             return Count(name, filter=where, distinct=True)
         if how == "sum":
@@ -524,6 +528,7 @@ FIGURES: list[Figure] = [
         family="write",
         where=lambda context: Q(report__in=suspected_copy_reports()),
         period=BY_STUDY,
+        tallied=False,  # a report's flags are not an input of the obligations
     ),
     Figure(
         "report_rate",

@@ -34,12 +34,14 @@ from sessions_app.models import (
     ActionProgramme,
     Attendance,
     AttendanceObligation,
+    AttendanceTally,
     Document,
     Inspection,
     MemberPlacement,
     Organisation,
     RemediationItem,
     ReportObligation,
+    ReportTally,
     SessionSite,
     StudySession,
 )
@@ -190,18 +192,73 @@ def family_rows(name: str, root: Organisation, filters: ReportFilters) -> QueryS
     return FAMILIES[name].rows(root.path, filters)
 
 
-def grouped(
-    name: str,
-    root: Organisation,
-    filters: ReportFilters,
-    aggregates: dict,
-    *,
-    per_document: bool = False,
-) -> dict:
-    """One query: the aggregates per (bucket, document) of the family's rows under the root.
+# --- figures per child ------------------------------------------------------------------
+#
+# The attend and write families are counted from their tallies: the obligation rows
+# already counted per tree level (sessions_app.models.obligations.TallyBase), so that a
+# report reads one row per child, session and combination of the counted fields instead of
+# every obligation row in the subtree. The tallies keep the obligation rows' field names,
+# so a figure's condition and the filters apply to both unchanged. A kind or sector filter
+# asks about units below the children, which the tallies do not keep: it reads the rows.
 
-    bucket is a child's path or the root's own; document is None unless per_document.
-    """
+TALLY_SOURCES = {"attend": AttendanceTally, "write": ReportTally}
+
+
+def from_tallies(name: str, filters: ReportFilters) -> bool:
+    return name in TALLY_SOURCES and not (filters.kind or filters.sector)
+
+
+def tally_rows(name: str, root: Organisation, filters: ReportFilters, *, children: bool):
+    """The family's tallies under the root, filtered: per child and the root's own rows
+    (children=True), or the root's whole subtree in one level (children=False)."""
+    here = Q(level=root.depth, unit_path=root.path)
+    if children:
+        here = Q(level=root.depth + 1, unit_path__startswith=root.path) | (here & Q(own=True))
+    return FAMILIES[name].filter(TALLY_SOURCES[name].objects.filter(here), filters)
+
+
+def _split(name: str, filters: ReportFilters, figures, context) -> tuple[dict, dict]:
+    """The figures' aggregates over the tallies, and those that must read the rows."""
+    tallied, raw = {}, {}
+    for figure in figures:
+        if from_tallies(name, filters) and figure.tallied:
+            tallied[figure.key] = figure.aggregate(context, from_tallies=True)
+        else:
+            raw[figure.key] = figure.aggregate(context)
+    return tallied, raw
+
+
+def _merge(*parts: dict) -> dict:
+    merged: dict = {}
+    for part in parts:
+        for key, values in part.items():
+            merged.setdefault(key, {}).update(values)
+    return merged
+
+
+def grouped(name, root, filters, figures, context, *, per_document: bool = False) -> dict:
+    """{(bucket, document): {figure key: value}}: one query over the tallies (and one over
+    the rows for figures the tallies cannot answer). bucket is a child's path or the root's
+    own; document is None unless per_document."""
+    tallied, raw = _split(name, filters, figures, context)
+    keys = {"bucket": F("unit_path")}
+    if per_document:
+        keys["doc"] = F(FAMILIES[name].document)
+    parts = []
+    if tallied:
+        qs = tally_rows(name, root, filters, children=True)
+        parts.append(_by_keys(qs, keys, tallied))
+    if raw:
+        parts.append(_grouped_rows(name, root, filters, raw, per_document))
+    return _merge(*parts)
+
+
+def _by_keys(qs: QuerySet, keys: dict, aggregates: dict) -> dict:
+    rows = qs.annotate(**keys).values(*keys).annotate(**_aliased(aggregates)).order_by()
+    return {(row["bucket"], row.get("doc")): _unaliased(row) for row in rows}
+
+
+def _grouped_rows(name, root, filters, aggregates, per_document) -> dict:
     family = FAMILIES[name]
     qs = family_rows(name, root, filters)
     if name == "reported":
@@ -214,8 +271,7 @@ def grouped(
     keys = {"bucket": _bucket(family, root)}
     if per_document:
         keys["doc"] = F(family.document)
-    rows = qs.annotate(**keys).values(*keys).annotate(**_aliased(aggregates)).order_by()
-    return {(row["bucket"], row.get("doc")): _unaliased(row) for row in rows}
+    return _by_keys(qs, keys, aggregates)
 
 
 # Aggregate names must not shadow the rows' own fields (reported_expected…).
@@ -227,16 +283,24 @@ def _unaliased(row: dict) -> dict:
     return {key.removeprefix("figure__"): value for key, value in row.items()}
 
 
-def totals(
-    name: str, root: Organisation, filters: ReportFilters, aggregates: dict, per_document=False
-) -> dict:
-    """The aggregates over the whole subtree (for figures that do not add up, like sessions)."""
+def totals(name, root, filters, figures, context, per_document=False) -> dict:
+    """{document: {figure key: value}} over the whole subtree (for figures that do not add
+    up, like sessions)."""
+    tallied, raw = _split(name, filters, figures, context)
     family = FAMILIES[name]
-    qs = family_rows(name, root, filters)
-    if not per_document:
-        return {None: _unaliased(qs.aggregate(**_aliased(aggregates)))}
-    rows = qs.annotate(doc=F(family.document)).values("doc").annotate(**_aliased(aggregates))
-    return {row["doc"]: _unaliased(row) for row in rows.order_by()}
+    parts = []
+    for aggregates, qs in (
+        (tallied, tally_rows(name, root, filters, children=False)),
+        (raw, family_rows(name, root, filters)),
+    ):
+        if not aggregates:
+            continue
+        if not per_document:
+            parts.append({None: _unaliased(qs.aggregate(**_aliased(aggregates)))})
+            continue
+        rows = qs.annotate(doc=F(family.document)).values("doc").annotate(**_aliased(aggregates))
+        parts.append({row["doc"]: _unaliased(row) for row in rows.order_by()})
+    return _merge(*parts)
 
 
 # --- units and documents ----------------------------------------------------------------
@@ -266,9 +330,14 @@ def documents_studied(root: Organisation, filters: ReportFilters, limit: int = 1
     reaching = SessionUnit.objects.filter(
         Q(organisation__path__startswith=root.path) | Q(organisation__path__in=ancestor_paths(root))
     ).values("studysession")
-    required_here = AttendanceObligation.objects.filter(
-        session=OuterRef("pk"), unit_path__startswith=root.path, counts_only=False
-    )
+    if from_tallies("attend", filters):
+        required_here = AttendanceTally.objects.filter(
+            session=OuterRef("pk"), level=root.depth, unit_path=root.path, counts_only=False
+        )
+    else:
+        required_here = AttendanceObligation.objects.filter(
+            session=OuterRef("pk"), unit_path__startswith=root.path, counts_only=False
+        )
     sessions = StudySession.objects.filter(pk__in=reaching, makeup_of__isnull=True)
     if filters.date_from:
         sessions = sessions.filter(held_on__gte=filters.date_from)
@@ -290,27 +359,28 @@ def documents_studied(root: Organisation, filters: ReportFilters, limit: int = 1
 # --- trend ----------------------------------------------------------------------------
 
 
-def monthly_trend(root: Organisation, filters: ReportFilters, aggregates: dict) -> dict:
-    """Per month: the attendance and reported aggregates the participation rate is made of."""
-    attend = (
-        FAMILIES["attend"]
-        .rows(root.path, filters)
-        .annotate(month=TruncMonth("held_on"))
-        .values("month")
-        .annotate(**_aliased(aggregates["attend"]))
-        .order_by("month")
-    )
-    reported = (
-        _reported_rows(root, filters)
-        .annotate(month=TruncMonth("held_on"))
-        .values("month")
-        .annotate(**_aliased(aggregates["reported"]))
-        .order_by("month")
-    )
-    return {
-        "attend": [_unaliased(row) for row in attend],
-        "reported": [_unaliased(row) for row in reported],
-    }
+def monthly_trend(root: Organisation, filters: ReportFilters, figures: dict, context) -> dict:
+    """Per month: the attendance and reported aggregates the participation rate is made of.
+    figures: {family: [figures]}."""
+    result = {}
+    for name, wanted in figures.items():
+        tallied, raw = _split(name, filters, wanted, context)
+        parts = []
+        for aggregates, qs in (
+            (tallied, tally_rows(name, root, filters, children=False) if tallied else None),
+            (raw, family_rows(name, root, filters) if raw else None),
+        ):
+            if not aggregates:
+                continue
+            rows = (
+                qs.annotate(month=TruncMonth(FAMILIES[name].date))
+                .values("month")
+                .annotate(**_aliased(aggregates))
+                .order_by("month")
+            )
+            parts.append({row["month"]: _unaliased(row) for row in rows})
+        result[name] = [{"month": month, **values} for month, values in _merge(*parts).items()]
+    return result
 
 
 # --- consistency checks ---------------------------------------------------------------

@@ -25,12 +25,14 @@ from sessions_app.choices import AttendanceStatus, Audience
 from sessions_app.models import (
     Attendance,
     AttendanceObligation,
+    AttendanceTally,
     Document,
     Exemption,
     Member,
     MemberPlacement,
     Organisation,
     ReportObligation,
+    ReportTally,
     StudySession,
     WrittenReport,
 )
@@ -278,6 +280,81 @@ def _ids_q(field: str, ids) -> Q:
     return Q(**{f"{field}__in": ids}) if ids else Q(pk__in=[])
 
 
+# --- tallies -------------------------------------------------------------------------------
+
+# (tally model, obligation model, the obligation columns a tally groups by)
+TALLIES = (
+    (
+        AttendanceTally,
+        AttendanceObligation,
+        ("session_id", "held_on", "status", "made_up_by_id", "counts_only"),
+    ),
+    (
+        ReportTally,
+        ReportObligation,
+        (
+            "session_id",
+            "document_id",
+            "studied_on",
+            "report_status",
+            "must_add_action_plan",
+            "has_action_plan",
+        ),
+    ),
+)
+
+
+def _tally_select(obligation, columns: tuple[str, ...], scope: str) -> str:
+    """Count an obligation table's rows at every level of their unit's path: one row per
+    level, level unit, own or beneath, and value of the grouped columns."""
+    steplen = Organisation.steplen
+    prefix = f"SUBSTR(o.unit_path, 1, d.k * {steplen})"
+    own = f"(LENGTH(o.unit_path) = d.k * {steplen})"
+    grouped = ", ".join(f"o.{column}" for column in columns)
+    return f"""
+    SELECT d.k, {prefix}, {own}, {grouped}, COUNT(*)
+    FROM {_t(obligation)} o JOIN depths d ON d.k * {steplen} <= LENGTH(o.unit_path)
+    WHERE {scope}
+    GROUP BY d.k, {prefix}, {own}, {grouped}
+    """
+
+
+def _tally_insert(tally, obligation, columns, scope: str, params: list) -> None:
+    target = ", ".join(["level", "unit_path", "own", *columns, "n"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _depths_cte()
+            + f" INSERT INTO {_t(tally)} ({target}) "
+            + _tally_select(obligation, columns, scope),
+            params,
+        )
+
+
+def tallies_refresh(
+    *, attendance_session_ids: Iterable[int] = (), report_session_ids: Iterable[int] = ()
+) -> None:
+    """Count again the tallies of these sessions (to attend, and to write from the study)."""
+    for (tally, obligation, columns), ids in zip(
+        TALLIES, (attendance_session_ids, report_session_ids), strict=True
+    ):
+        for chunk in _chunks(ids):
+            tally.objects.filter(session_id__in=chunk).delete()
+            scope, params = _in("o.session_id", chunk)
+            _tally_insert(tally, obligation, columns, scope, params)
+
+
+def tallies_rebuild() -> None:
+    """Count every tally afresh from the obligation rows."""
+    for tally, obligation, columns in TALLIES:
+        tally.objects.all().delete()
+        _tally_insert(tally, obligation, columns, "1 = 1", [])
+
+
+def obligation_sessions(model, q: Q) -> set[int]:
+    """The sessions whose tallies count the obligation rows matching q."""
+    return set(model.objects.filter(q).values_list("session_id", flat=True).distinct())
+
+
 # --- entry points ------------------------------------------------------------------------
 
 
@@ -352,6 +429,16 @@ def obligations_refresh(
         desired_reports,
         existing_reports,
     )
+    session_of = REPORT_FIELDS.index("session_id")
+    tallies_refresh(
+        attendance_session_ids={session for _, session in changed},
+        report_session_ids={
+            values[session_of]
+            for key in changed_reports
+            for values in (existing_reports.get(key, (None, ()))[1], desired_reports.get(key, ()))
+            if values
+        },
+    )
     return {"attendance": len(changed), "reports": len(changed_reports)}
 
 
@@ -363,6 +450,11 @@ def report_obligations_link(*, member_ids: Iterable[int]) -> int:
     member_ids = set(member_ids)
     if not member_ids:
         return 0
+    sessions = set()
+    for chunk in _chunks(member_ids):
+        sessions |= obligation_sessions(
+            ReportObligation, Q(member_id__in=chunk) | Q(report__member_id__in=chunk)
+        )
     # A report moved to another member or document first leaves the row that pointed at it
     # (the one-to-one link would otherwise collide mid-update).
     ReportObligation.objects.filter(report__member_id__in=member_ids).exclude(
@@ -378,11 +470,20 @@ def report_obligations_link(*, member_ids: Iterable[int]) -> int:
             report_status=Coalesce(Subquery(theirs.values("status")[:1]), Value("")),
             has_action_plan=Exists(theirs.exclude(action_plan="")),
         )
+    tallies_refresh(report_session_ids=sessions)
     return updated
 
 
+def _members_sessions(members) -> tuple[set[int], set[int]]:
+    """The sessions of these members' to-attend rows and of their to-write rows."""
+    q = Q(member_id__in=members)
+    return obligation_sessions(AttendanceObligation, q), obligation_sessions(ReportObligation, q)
+
+
 @transaction.atomic
-def obligations_rebuild(*, root: Organisation | None = None) -> dict[str, int]:
+def obligations_rebuild(
+    *, root: Organisation | None = None, tallies: bool = True
+) -> dict[str, int]:
     """Rebuild every obligation row (root=None) or those of every member ever placed in the
     root's subtree, with two INSERT … SELECT statements. For migrations, repairs and
     generated data; day-to-day writes use obligations_refresh."""
@@ -401,6 +502,7 @@ def obligations_rebuild(*, root: Organisation | None = None) -> dict[str, int]:
         members = MemberPlacement.objects.filter(unit__path__startswith=root.path).values(
             "member_id"
         )
+        touched = _members_sessions(members)
         AttendanceObligation.objects.filter(member_id__in=members).delete()
         ReportObligation.objects.filter(member_id__in=members).delete()
     columns = ["member_id", "session_id", *ATTENDANCE_FIELDS]
@@ -419,6 +521,14 @@ def obligations_rebuild(*, root: Organisation | None = None) -> dict[str, int]:
             f"INSERT INTO {_t(ReportObligation)} ({', '.join(report_columns)}) "
             + _report_select(report_scope, with_due_on=True),
             member_params,
+        )
+    if tallies and root is None:
+        tallies_rebuild()
+    elif tallies:
+        after = _members_sessions(members)
+        tallies_refresh(
+            attendance_session_ids=touched[0] | after[0],
+            report_session_ids=touched[1] | after[1],
         )
     # SQLite reports no row count for INSERT … SELECT behind a WITH clause: count instead.
     attendance, reports = AttendanceObligation.objects.all(), ReportObligation.objects.all()
@@ -454,6 +564,10 @@ def refresh_scope(instance, *, deleting: bool = False) -> dict[str, set[int]]:
             )
     elif isinstance(instance, Member):
         scope["member_ids"] = {instance.pk}
+        if deleting:  # its rows cascade away with it: recount the sessions they were in
+            scope["attendance_session_ids"], scope["report_session_ids"] = _members_sessions(
+                [instance.pk]
+            )
     elif isinstance(instance, MemberPlacement | Exemption):
         scope["member_ids"] = {instance.member_id}
     elif isinstance(instance, Attendance):
@@ -480,6 +594,8 @@ def obligations_refresh_scope(
     session_ids: Iterable[int] = (),
     document_ids: Iterable[int] = (),
     report_member_ids: Iterable[int] = (),
+    attendance_session_ids: Iterable[int] = (),
+    report_session_ids: Iterable[int] = (),
 ) -> None:
     """Run what a scope from refresh_scope asks for (the admin calls this after a save)."""
     if member_ids or session_ids or document_ids:
@@ -488,3 +604,7 @@ def obligations_refresh_scope(
         )
     if report_member_ids:
         report_obligations_link(member_ids=report_member_ids)
+    if attendance_session_ids or report_session_ids:
+        tallies_refresh(
+            attendance_session_ids=attendance_session_ids, report_session_ids=report_session_ids
+        )

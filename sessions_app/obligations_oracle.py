@@ -18,9 +18,11 @@ The rules it states, and which the report's "Cách tính số liệu" page repea
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db.models import Q
 
 from sessions_app.choices import AttendanceStatus
 from sessions_app.models import (
@@ -33,7 +35,13 @@ from sessions_app.models import (
     StudySession,
     WrittenReport,
 )
-from sessions_app.obligations import ATTENDANCE_FIELDS, REPORT_FIELDS, report_due_days
+from sessions_app.obligations import (
+    ATTENDANCE_FIELDS,
+    REPORT_FIELDS,
+    TALLIES,
+    obligation_sessions,
+    report_due_days,
+)
 from sessions_app.selectors import members_required_at
 
 ATTENDED = set(AttendanceStatus.attended_values())
@@ -160,6 +168,11 @@ class Drift:
     extra: list = field(default_factory=list)  # (table, key, stored values)
     wrong: list = field(default_factory=list)  # (table, key, stored values, expected values)
 
+    def merge(self, other: "Drift") -> None:
+        self.missing += other.missing
+        self.extra += other.extra
+        self.wrong += other.wrong
+
     def __bool__(self) -> bool:
         return bool(self.missing or self.extra or self.wrong)
 
@@ -196,4 +209,51 @@ def obligations_drift(*, root: Organisation | None = None) -> Drift:
         drift.extra += [
             (table, key, values) for key, values in stored.items() if key not in expected
         ]
+    drift.merge(tallies_drift(member_ids))
+    return drift
+
+
+def expected_tallies(obligation, columns, sessions: set[int] | None) -> Counter:
+    """The obligation rows counted one by one at every level of their unit's path."""
+    steplen = Organisation.steplen
+    rows = obligation.objects.all()
+    if sessions is not None:
+        rows = rows.filter(session_id__in=sessions)
+    counts = Counter()
+    for path, *values in rows.values_list("unit_path", *columns).iterator():
+        for level in range(1, len(path) // steplen + 1):
+            prefix = path[: level * steplen]
+            counts[(level, prefix, prefix == path, *values)] += 1
+    return counts
+
+
+def stored_tallies(tally, columns, sessions: set[int] | None) -> Counter:
+    rows = tally.objects.all()
+    if sessions is not None:
+        rows = rows.filter(session_id__in=sessions)
+    counts = Counter()
+    for level, path, own, *values, n in rows.values_list(
+        "level", "unit_path", "own", *columns, "n"
+    ).iterator():
+        counts[(level, path, bool(own), *values)] += n
+    return counts
+
+
+def tallies_drift(member_ids: set[int] | None = None) -> Drift:
+    """Compare the tallies with the obligation rows counted afresh: all of them, or those
+    of the sessions where these members have rows."""
+    drift = Drift()
+    for tally, obligation, columns in TALLIES:
+        sessions = None
+        if member_ids is not None:
+            sessions = obligation_sessions(obligation, Q(member_id__in=member_ids))
+        table = tally._meta.verbose_name
+        expected = expected_tallies(obligation, columns, sessions)
+        stored = stored_tallies(tally, columns, sessions)
+        for key, n in expected.items():
+            if key not in stored:
+                drift.missing.append((table, key, n))
+            elif stored[key] != n:
+                drift.wrong.append((table, key, stored[key], n))
+        drift.extra += [(table, key, n) for key, n in stored.items() if key not in expected]
     return drift

@@ -11,12 +11,18 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessions_app import services
 from sessions_app.choices import AttendanceStatus, Audience, ReportStatus
-from sessions_app.models import AttendanceObligation, ReportObligation, WrittenReport
+from sessions_app.models import (
+    AttendanceObligation,
+    AttendanceTally,
+    ReportObligation,
+    WrittenReport,
+)
 from sessions_app.obligations import obligations_rebuild, obligations_refresh
 from sessions_app.obligations_oracle import obligations_drift
 from tests import builders
@@ -386,10 +392,19 @@ def test_check_obligations_reports_drift_and_rebuild_obligations_repairs_it(
     AttendanceObligation.objects.filter(session=study, member=roster["an"]).delete()
     ReportObligation.objects.filter(member=roster["dung"]).update(unit_path="0009")
 
-    with pytest.raises(CommandError, match="2 chỗ sai lệch"):
+    # Two rows drift, and so do the tallies counted from them: the four levels above the
+    # missing row; the four levels the moved row left, and the one it now counts in.
+    with pytest.raises(CommandError, match="thiếu 2, thừa 0, sai 9"):
         call_command("check_obligations")
     out = capsys.readouterr().out
     assert "thiếu nghĩa vụ học tập" in out and "sai nghĩa vụ viết bài" in out
+    assert "sai tổng hợp nghĩa vụ học tập" in out
+
+    call_command("rebuild_obligations")
+    AttendanceTally.objects.filter(level=1).update(n=F("n") + 1)
+    with pytest.raises(CommandError, match="Có 1 chỗ sai lệch"):
+        call_command("check_obligations")
+    assert "sai tổng hợp nghĩa vụ học tập (1, " in capsys.readouterr().out
 
     call_command("rebuild_obligations", "--unit", "XA1")
     call_command("check_obligations", "--unit", "XA1")

@@ -136,5 +136,7 @@ def test_report_pages_cost_the_same_queries_as_obligation_rows_grow(
         )
     after = _count_queries(client, name, tree["province"], query)
     assert after == before
-    # The matrix also reads the user's units through access and its documents once more.
-    assert after <= {"matrix": 20, "figure": 12}.get(name, 24)
+    # The matrix also reads the user's units through access and its documents once more;
+    # suspected copies are counted from the rows, beside the other written-report figures'
+    # tallies (one query more).
+    assert after <= {"matrix": 21, "figure": 12}.get(name, 24)

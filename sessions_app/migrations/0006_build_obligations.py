@@ -11,7 +11,7 @@ def build(apps, schema_editor):
         return
     from sessions_app.obligations import obligations_rebuild
 
-    obligations_rebuild()
+    obligations_rebuild(tallies=False)  # their tables come in 0009
 
 
 def unbuild(apps, schema_editor):

@@ -1,7 +1,12 @@
 from sessions_app.models.documents import Document
 from sessions_app.models.inspections import Inspection, RemediationItem, ReportedFact
 from sessions_app.models.members import Exemption, Member, MemberPlacement
-from sessions_app.models.obligations import AttendanceObligation, ReportObligation
+from sessions_app.models.obligations import (
+    AttendanceObligation,
+    AttendanceTally,
+    ReportObligation,
+    ReportTally,
+)
 from sessions_app.models.organisations import Organisation, StaffProfile
 from sessions_app.models.reminders import ReminderLog
 from sessions_app.models.reports import (
@@ -20,6 +25,7 @@ __all__ = [
     "ActionProgramme",
     "Attendance",
     "AttendanceObligation",
+    "AttendanceTally",
     "CopyFlag",
     "Document",
     "DocumentOutline",
@@ -32,6 +38,7 @@ __all__ = [
     "RemediationItem",
     "ReportBand",
     "ReportObligation",
+    "ReportTally",
     "ReportSignature",
     "ReportedFact",
     "SessionSite",

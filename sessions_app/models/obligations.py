@@ -212,3 +212,96 @@ class ReportObligation(models.Model):
 
     def __str__(self):
         return f"{self.member_id} phải viết bài về văn bản {self.document_id}"
+
+
+# --- tallies: the obligation rows counted per tree level ----------------------------------
+#
+# A report at a unit of depth d reads the tallies of level d + 1 under it (one row per
+# child, session and combination of the fields figures test) and the level-d tallies of
+# the unit's own rows, instead of scanning every obligation row of the subtree. Each
+# obligation row is counted once at every level from 1 to its unit's depth. Derived data:
+# sessions_app/obligations.py recounts a session's tallies whenever its obligation rows
+# move, and check_obligations compares them with the rows counted afresh.
+
+
+class TallyBase(models.Model):
+    level = models.PositiveSmallIntegerField("cấp")
+    # The tree path of the level's unit: the obligation's unit path cut to level × steplen.
+    unit_path = models.CharField("đường dẫn đơn vị", max_length=255)
+    # The obligation's unit is the level's unit itself (not a unit beneath it).
+    own = models.BooleanField("của chính đơn vị")
+    n = models.PositiveIntegerField("số nghĩa vụ")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.unit_path} (cấp {self.level}): {self.n}"
+
+
+class AttendanceTally(TallyBase):
+    """How many to-attend rows a level's unit has at one session, per status."""
+
+    session = models.ForeignKey(
+        "sessions_app.StudySession",
+        verbose_name="hội nghị",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    held_on = models.DateField("ngày học")
+    status = models.CharField("điểm danh", max_length=20, blank=True)
+    # No constraint: a deleted make-up session's rows are recounted in the same transaction.
+    made_up_by = models.ForeignKey(
+        "sessions_app.StudySession",
+        verbose_name="đã học bù tại",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    counts_only = models.BooleanField("hội nghị chỉ báo cáo số liệu")
+
+    class Meta:
+        verbose_name = "tổng hợp nghĩa vụ học tập"
+        verbose_name_plural = "tổng hợp nghĩa vụ học tập"
+        indexes = [
+            models.Index(
+                fields=["level", "unit_path", "held_on"],
+                name="att_tally_level_path_date",
+                opclasses=["int2_ops", "varchar_pattern_ops", "date_ops"],
+            ),
+        ]
+
+
+class ReportTally(TallyBase):
+    """How many to-write rows a level's unit owes from one study of one document, per state."""
+
+    session = models.ForeignKey(
+        "sessions_app.StudySession",
+        verbose_name="hội nghị phát sinh nghĩa vụ",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    document = models.ForeignKey(
+        "sessions_app.Document",
+        verbose_name="văn bản",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    studied_on = models.DateField("ngày học")
+    report_status = models.CharField("tình trạng bài", max_length=20, blank=True)
+    must_add_action_plan = models.BooleanField("phải có kế hoạch hành động")
+    has_action_plan = models.BooleanField("bài có kế hoạch hành động")
+
+    class Meta:
+        verbose_name = "tổng hợp nghĩa vụ viết bài"
+        verbose_name_plural = "tổng hợp nghĩa vụ viết bài"
+        indexes = [
+            models.Index(
+                fields=["level", "unit_path", "studied_on"],
+                name="rep_tally_level_path_date",
+                opclasses=["int2_ops", "varchar_pattern_ops", "date_ops"],
+            ),
+        ]
