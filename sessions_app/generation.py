@@ -200,6 +200,19 @@ BLOCS = [
     "Đảng bộ Quân sự tỉnh",
     "Đảng bộ Công an tỉnh",
 ]
+
+
+def district_units(count: int) -> list[tuple[str, str, str]]:
+    """(name, kind, sector) of the province's units: mostly districts, the blocs last, as at
+    scale 1 (27 districts, 3 blocs)."""
+    blocs = min(len(BLOCS), count // 10)
+    districts = [
+        (f"Đảng bộ {kind} {name}", UnitKind.DISTRICT, Sector.MIXED)
+        for kind, name in DISTRICTS[: count - blocs]
+    ]
+    return districts + [(name, UnitKind.BLOC, Sector.AGENCY) for name in BLOCS[:blocs]]
+
+
 COMMUNES = [
     "Dân Lực",
     "Dân Lý",
@@ -471,14 +484,7 @@ class ProvinceGenerator:
             sector=Sector.MIXED,
         )
         self.province = province
-        names = [
-            (f"Đảng bộ {kind} {name}", UnitKind.DISTRICT, Sector.MIXED) for kind, name in DISTRICTS
-        ]
-        names[-len(BLOCS) :] = [(name, UnitKind.BLOC, Sector.AGENCY) for name in BLOCS]
-        # Mostly districts; the blocs last, as at scale 1 (27 districts, 3 blocs).
-        chosen = names[: shape.districts - min(len(BLOCS), shape.districts // 10)] + [
-            (name, UnitKind.BLOC, Sector.AGENCY) for name in BLOCS[: shape.districts // 10]
-        ]
+        chosen = district_units(shape.districts)
         grassroots_left, cells_left = shape.grassroots, shape.cells
         for d, (name, kind, sector) in enumerate(chosen):
             district = Unit(

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from sessions_app.choices import UnitKind
-from sessions_app.generation import Shape
+from sessions_app.generation import Shape, district_units
 from sessions_app.models import (
     Attendance,
     AttendanceObligation,
@@ -128,3 +128,10 @@ def test_it_refuses_to_generate_the_same_seed_twice_in_one_database():
 def test_it_refuses_a_scale_out_of_range():
     with pytest.raises(CommandError, match="--scale"):
         call_command("generate_province", scale=2, seed=1)
+
+
+def test_a_full_province_has_thirty_distinct_districts_and_blocs():
+    units = district_units(30)
+    assert len({name for name, _, _ in units}) == 30
+    assert [kind for _, kind, _ in units].count(UnitKind.BLOC) == 3
+    assert len({name for name, _, _ in district_units(3)}) == 3
