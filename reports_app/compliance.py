@@ -171,7 +171,8 @@ def programme_late(row: UnitRow, target: ComplianceTarget) -> str | None:
         return None
     if row.figures.own_first is None:
         return "Chưa ban hành chương trình hành động"
-    if row.days_to_programme > target.action_programme_days:
+    # Days are counted from one document's issue: without a document there is no deadline.
+    if row.days_to_programme is not None and row.days_to_programme > target.action_programme_days:
         return f"Chương trình hành động ban hành sau {row.days_to_programme} ngày, quá {target.action_programme_days} ngày"
     return None
 

@@ -45,6 +45,7 @@ from sessions_app.models import (
     SessionSite,
     StudySession,
 )
+from sessions_app.models.study import REPORTS_COUNTS
 
 STEPLEN = Organisation.steplen
 FAR_FUTURE = datetime.date(9999, 12, 31)
@@ -128,11 +129,7 @@ def counts_only_sessions() -> QuerySet[StudySession]:
     paths = SessionUnit.objects.filter(studysession=OuterRef("pk")).values("studysession")
     return (
         StudySession.objects.filter(makeup_of__isnull=True)
-        .filter(
-            Q(reported_expected__isnull=False)
-            | Q(reported_attended__isnull=False)
-            | Q(reported_rate__isnull=False)
-        )
+        .filter(REPORTS_COUNTS)
         .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
         .annotate(
             lo=Subquery(paths.annotate(p=Min("organisation__path")).values("p")[:1]),
@@ -217,14 +214,14 @@ def tally_rows(name: str, root: Organisation, filters: ReportFilters, *, childre
     return FAMILIES[name].filter(TALLY_SOURCES[name].objects.filter(here), filters)
 
 
-def _split(name: str, filters: ReportFilters, figures, context) -> tuple[dict, dict]:
-    """The figures' aggregates over the tallies, and those that must read the rows."""
-    tallied, raw = {}, {}
-    for figure in figures:
-        if from_tallies(name, filters) and figure.tallied:
-            tallied[figure.key] = figure.aggregate(context, from_tallies=True)
-        else:
-            raw[figure.key] = figure.aggregate(context)
+def _split(name: str, filters: ReportFilters, figures, context) -> tuple[dict, list]:
+    """The figures' aggregates over the tallies, and those that must read the rows, as
+    [(aggregates, condition)]: all in one query where the rows are the source, one query
+    each beside the tallies (the condition in WHERE lets an index find the few rows)."""
+    if not from_tallies(name, filters):
+        return {}, [({f.key: f.aggregate(context) for f in figures}, Q())]
+    tallied = {f.key: f.aggregate(context, from_tallies=True) for f in figures if f.tallied}
+    raw = [({f.key: f.aggregate(context)}, f.condition(context)) for f in figures if not f.tallied]
     return tallied, raw
 
 
@@ -248,8 +245,8 @@ def grouped(name, root, filters, figures, context, *, per_document: bool = False
     if tallied:
         qs = tally_rows(name, root, filters, children=True)
         parts.append(_by_keys(qs, keys, tallied))
-    if raw:
-        parts.append(_grouped_rows(name, root, filters, raw, per_document))
+    for aggregates, condition in raw:
+        parts.append(_grouped_rows(name, root, filters, aggregates, condition, per_document))
     return _merge(*parts)
 
 
@@ -258,9 +255,9 @@ def _by_keys(qs: QuerySet, keys: dict, aggregates: dict) -> dict:
     return {(row["bucket"], row.get("doc")): _unaliased(row) for row in rows}
 
 
-def _grouped_rows(name, root, filters, aggregates, per_document) -> dict:
+def _grouped_rows(name, root, filters, aggregates, condition, per_document) -> dict:
     family = FAMILIES[name]
-    qs = family_rows(name, root, filters)
+    qs = family_rows(name, root, filters).filter(condition)
     if name == "reported":
         length = child_prefix_length(root)
         qs = qs.annotate(
@@ -283,18 +280,21 @@ def _unaliased(row: dict) -> dict:
     return {key.removeprefix("figure__"): value for key, value in row.items()}
 
 
+def _subtree_sources(name, root, filters, tallied: dict, raw: list) -> list[tuple]:
+    """(aggregates, the rows they read) over the root's whole subtree."""
+    sources = [(aggs, family_rows(name, root, filters).filter(where)) for aggs, where in raw]
+    if tallied:
+        sources.append((tallied, tally_rows(name, root, filters, children=False)))
+    return sources
+
+
 def totals(name, root, filters, figures, context, per_document=False) -> dict:
     """{document: {figure key: value}} over the whole subtree (for figures that do not add
     up, like sessions)."""
     tallied, raw = _split(name, filters, figures, context)
     family = FAMILIES[name]
     parts = []
-    for aggregates, qs in (
-        (tallied, tally_rows(name, root, filters, children=False)),
-        (raw, family_rows(name, root, filters)),
-    ):
-        if not aggregates:
-            continue
+    for aggregates, qs in _subtree_sources(name, root, filters, tallied, raw):
         if not per_document:
             parts.append({None: _unaliased(qs.aggregate(**_aliased(aggregates)))})
             continue
@@ -366,12 +366,7 @@ def monthly_trend(root: Organisation, filters: ReportFilters, figures: dict, con
     for name, wanted in figures.items():
         tallied, raw = _split(name, filters, wanted, context)
         parts = []
-        for aggregates, qs in (
-            (tallied, tally_rows(name, root, filters, children=False) if tallied else None),
-            (raw, family_rows(name, root, filters) if raw else None),
-        ):
-            if not aggregates:
-                continue
+        for aggregates, qs in _subtree_sources(name, root, filters, tallied, raw):
             rows = (
                 qs.annotate(month=TruncMonth(FAMILIES[name].date))
                 .values("month")

@@ -4,7 +4,8 @@ import datetime
 
 from django.urls import reverse
 
-from reports_app.compliance import build_matrix
+from reports_app.compliance import build_matrix, build_report, stages
+from reports_app.models import ComplianceTarget
 from reports_app.selectors import ReportFilters, consistency_issues
 from sessions_app.choices import AttendanceStatus
 from sessions_app.models import Attendance, MemberPlacement, SessionSite
@@ -115,3 +116,12 @@ def test_outsiders_cannot_open_the_checks_page(client, charlie, tree):
     client.force_login(charlie)
     url = reverse("reports_app:checks", kwargs={"pk": tree["district_a"].pk})
     assert client.get(url).status_code == 404
+
+
+def test_stages_without_a_document_judge_only_whether_a_programme_was_issued(tree, study_log):
+    # Xã A1 issued its programme 40 days after 114-QĐ/TW: late against one document, but
+    # across all documents there is no issue date to count from.
+    report = build_report(tree["district_a"], ReportFilters(), D(2024, 1, 15))
+    commune = next(row for row in report.rows if row.unit.code == "XA1")
+    assert commune.figures.own_first is not None and commune.document is None
+    assert stages(commune, ComplianceTarget.current())["programme"] is True

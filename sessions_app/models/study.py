@@ -22,6 +22,14 @@ class StudySessionQuerySet(ScopedQuerySet):
         return path_q("organiser__path", path)
 
 
+# A session that reported its figures as counts (reported expected, attended or rate).
+REPORTS_COUNTS = (
+    Q(reported_expected__isnull=False)
+    | Q(reported_attended__isnull=False)
+    | Q(reported_rate__isnull=False)
+)
+
+
 class StudySession(VersionedModel):
     """A study conference (hội nghị học tập, quán triệt) on one or more documents."""
 
@@ -124,6 +132,12 @@ class StudySession(VersionedModel):
                 condition=Q(makeup_of__isnull=True) | ~Q(makeup_of=F("pk")),
                 name="session_not_makeup_of_itself",
                 violation_error_message="Hội nghị không thể là buổi học bù của chính nó.",
+            ),
+        ]
+        indexes = [
+            # The few sessions reported as counts, found without reading every session.
+            models.Index(
+                fields=["held_on"], condition=REPORTS_COUNTS, name="session_reports_counts"
             ),
         ]
 
