@@ -1,4 +1,9 @@
-"""Server-side SVG charts: geometry computed here, drawn by templates (no JavaScript)."""
+"""Server-side SVG charts: geometry computed here, drawn by templates (no JavaScript).
+
+Horizontal bars, each under its label and with its value written at its end. Positions
+across are percentages of the chart's width and positions down are pixels, so the chart
+fills a phone or a desktop column while its text keeps its size.
+"""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -6,87 +11,121 @@ from decimal import Decimal
 from reports_app.compliance import UnitRow
 from reports_app.figures import REPORTED_BASIS, pct_text
 
-PLOT_HEIGHT = 160
-TOP = 20
-LEFT = 40
+PLOT = Decimal(80)  # percent of the width that 100% takes; the rest holds the value text
+TOP = 22  # the scale (0%, 50%, 100%) above the first bar
+LABEL = 17  # a label line above its bars
 BAR = 14
-GAP = 18
-MONTH_STEP = 56  # a month label (mm/yyyy) is wider than a bar and its gap
+BAR_GAP = 4
+ITEM_GAP = 12
+UNITS_SHOWN = 30  # a chart of a thousand units says nothing: the lowest rates are shown
 
 
 @dataclass
 class Bar:
-    x: int
-    y: float
-    height: float
+    y: int
+    width: str  # percent of the chart's width
+    value_x: str
     css: str
+    text: str
     title: str
 
-
-def _bar(x, value, css, title) -> Bar:
-    value = min(Decimal(value or 0), Decimal(100))
-    height = float(value) * PLOT_HEIGHT / 100
-    return Bar(x=x, y=TOP + PLOT_HEIGHT - height, height=height, css=css, title=title)
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR - 3
 
 
-def _y(percent) -> float:
-    return TOP + PLOT_HEIGHT - float(min(Decimal(percent), Decimal(100))) * PLOT_HEIGHT / 100
+@dataclass
+class Item:
+    label: str
+    label_y: int
+    bars: list[Bar]
+    css: str = ""
+
+
+def _x(percent) -> Decimal:
+    return min(Decimal(percent or 0), Decimal(100)) * PLOT / 100
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value:.2f}%"
+
+
+def _bar(y: int, value, css: str, title: str) -> Bar:
+    x = _x(value)
+    return Bar(
+        y=y,
+        width=_pct(x),
+        value_x=_pct(x + Decimal("1.2")),
+        css=css,
+        text=_text(value),
+        title=f"{title}: {_text(value)}",
+    )
+
+
+def _layout(items_bars: list[tuple[str, str, list[tuple]]], target=None) -> dict:
+    """Stack the items (label, css, [(value, css, title)…]) down the chart."""
+    items, y = [], TOP
+    for label, css, bars in items_bars:
+        label_y = y + LABEL - 4
+        y += LABEL
+        drawn = []
+        for value, bar_css, title in bars:
+            drawn.append(_bar(y, value, bar_css, title))
+            y += BAR + BAR_GAP
+        items.append(Item(label=label, label_y=label_y, bars=drawn, css=css))
+        y += ITEM_GAP - BAR_GAP
+    chart = {
+        "items": items,
+        "height": y,
+        "top": TOP - 6,
+        "bottom": y - ITEM_GAP + BAR_GAP,
+        "plot": _pct(PLOT),
+        "bar_height": BAR,
+        "grid": [{"x": _pct(_x(p)), "text": f"{p}%", "first": p == 0} for p in (0, 50, 100)],
+        "empty": not items,
+    }
+    if target is not None:
+        chart["target_x"] = _pct(_x(target))
+        chart["target_text"] = f"Chỉ tiêu {pct_text(target)}"
+    return chart
+
+
+def _order(row: UnitRow):
+    rate = row.figures.participation_rate
+    return (rate is not None, rate or 0, row.unit.name)
 
 
 def participation_chart(rows: list[UnitRow], target) -> dict:
-    """Two bars per child unit: participation rate and written reports submitted."""
-    bars, labels = [], []
-    for index, row in enumerate(rows):
-        x = LEFT + index * (2 * BAR + GAP)
-        f = row.figures
-        rate, reports = f.participation_rate, f.report_rate
-        bars.append(_bar(x, rate, "bar-participation", f"{row.unit.name}: tham gia {_text(rate)}"))
-        bars.append(
-            _bar(
-                x + BAR, reports, "bar-reports", f"{row.unit.name}: bài thu hoạch {_text(reports)}"
+    """Per child unit, lowest participation first: participation and reports submitted."""
+    shown = sorted(rows, key=_order)[:UNITS_SHOWN]
+    items = []
+    for row in shown:
+        f, name = row.figures, row.unit.name
+        mark = "✔" if row.passed else "✘"
+        items.append(
+            (
+                f"{mark} {name}",
+                "pass" if row.passed else "fail",
+                [
+                    (f.participation_rate, "bar-participation", f"{name}: tham gia"),
+                    (f.report_rate, "bar-reports", f"{name}: bài thu hoạch đã nộp"),
+                ],
             )
         )
-        labels.append({"x": x + BAR, "text": row.unit.code})
-    width = LEFT + max(len(rows), 1) * (2 * BAR + GAP) + 10
-    return {
-        "width": width,
-        "height": TOP + PLOT_HEIGHT + 40,
-        "bars": bars,
-        "labels": labels,
-        "bar_width": BAR,
-        "axis_y": TOP + PLOT_HEIGHT,
-        "label_y": TOP + PLOT_HEIGHT + 14,
-        "target_y": _y(target.participation_rate_min),
-        "target_text": f"Chỉ tiêu {pct_text(target.participation_rate_min)}",
-        "grid": [{"y": _y(p), "text": f"{p}%"} for p in (0, 50, 100)],
-        "left": LEFT,
-    }
+    chart = _layout(items, target.participation_rate_min)
+    chart.update(shown=len(shown), total=len(rows))
+    return chart
 
 
-def trend_chart(trend: list[dict]) -> dict:
+def trend_chart(trend: list[dict], target=None) -> dict:
     """One bar per month: the participation rate by the table's rule and rounding."""
-    bars, labels = [], []
-    for index, month in enumerate(trend):
-        x = LEFT + index * MONTH_STEP
-        rate = month["rate"]
+    items = []
+    for month in trend:
+        label = f"Tháng {month['month']:%m/%Y}"
+        basis = month["basis"] or "chưa có số liệu"
         css = "bar-participation" if month["basis"] != REPORTED_BASIS else "bar-reported"
-        label = f"{month['month']:%m/%Y}"
-        bars.append(
-            _bar(x, rate, css, f"{label}: {_text(rate)} ({month['basis'] or 'chưa có số liệu'})")
-        )
-        labels.append({"x": x + BAR // 2, "text": label})
-    return {
-        "width": LEFT + max(len(trend), 1) * MONTH_STEP + 30,
-        "height": TOP + PLOT_HEIGHT + 40,
-        "bars": bars,
-        "labels": labels,
-        "bar_width": BAR,
-        "axis_y": TOP + PLOT_HEIGHT,
-        "label_y": TOP + PLOT_HEIGHT + 14,
-        "grid": [{"y": _y(p), "text": f"{p}%"} for p in (0, 50, 100)],
-        "left": LEFT,
-        "empty": not trend,
-    }
+        items.append((f"{label} ({basis})", "", [(month["rate"], css, label)]))
+    return _layout(items, target)
 
 
 def _text(value) -> str:

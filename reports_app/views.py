@@ -3,6 +3,7 @@
 Reports are private to the login that asked: never kept by a browser or proxy cache.
 """
 
+from django.contrib import admin
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -12,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from reports_app import charts, drilldown, exports, selectors
+from reports_app import charts, docx_report, drilldown, exports, page_links, printing, selectors
 from reports_app.compliance import build_matrix, build_report, trend
 from reports_app.figures import FIGURES, RULES, TABLE, Context, groups
 from reports_app.filters import ReportFilterSet
@@ -35,6 +36,23 @@ class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
         if self.request.user.is_authenticated:
             raise Http404("Không tìm thấy trang.")
         return super().handle_no_permission()
+
+    def render_to_response(self, context, **kwargs):
+        return super().render_to_response({**admin_chrome(), **context}, **kwargs)
+
+
+def admin_chrome() -> dict:
+    """What the admin's base template needs to frame a report page like the admin's own
+    (header, user tools, breadcrumbs); no app list, as the page has no sidebar."""
+    return {
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+        "site_url": admin.site.site_url,
+        "has_permission": True,
+        "is_popup": False,
+        "is_nav_sidebar_enabled": False,
+        "available_apps": [],
+    }
 
 
 def own_units(user) -> list[Organisation]:
@@ -81,6 +99,7 @@ class UnitReportMixin(StaffOnlyMixin):
     def base_context(self):
         return {
             "unit": self.unit,
+            "remembered": page_links.remembered_filters(self.request),
             "filterset": self.filterset,
             "filters": self.filters,
             "query": self.request.GET.urlencode(),
@@ -91,7 +110,16 @@ class UnitReportMixin(StaffOnlyMixin):
         }
 
 
-class UnitReportView(UnitReportMixin, TemplateView):
+class RememberFiltersMixin:
+    """The last filters chosen are offered back on a bare report link (the URL decides)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        page_links.remember_filters(request, response, self.filterset)
+        return response
+
+
+class UnitReportView(RememberFiltersMixin, UnitReportMixin, TemplateView):
     template_name = "reports_app/report.html"
 
     def get_context_data(self, **kwargs):
@@ -99,22 +127,53 @@ class UnitReportView(UnitReportMixin, TemplateView):
         report = build_report(self.unit, self.filters, self.today)
         query = self.request.GET.urlencode()
         for row in report.all_rows:
-            row.cells = cells(row, query)
+            row.cells = page_links.mark_group_starts(cells(row, query), TABLE)
         return {
             **self.base_context(),
             "report": report,
             "columns": TABLE,
             "column_groups": groups(TABLE),
+            "links": page_links.report_links(self.request.user, self.unit),
             "bar_chart": charts.participation_chart(report.rows, report.target),
-            "trend_chart": charts.trend_chart(trend(self.unit, self.filters, self.today)),
+            "trend_chart": charts.trend_chart(
+                trend(self.unit, self.filters, self.today), report.target.participation_rate_min
+            ),
         }
 
 
-class PrintView(UnitReportView):
+class PrintView(UnitReportMixin, TemplateView):
+    """The báo cáo as a committee signs it, on A4 (reports_app/printing.py)."""
+
     template_name = "reports_app/print.html"
 
+    def get_context_data(self, **kwargs):
+        self.setup_report()
+        report = build_report(self.unit, self.filters, self.today)
+        layout = printing.layout(self.request.GET.get("kho"))
+        return {
+            **self.base_context(),
+            "paper": printing.build_paper(report, printing.ancestors_of(self.unit)),
+            "layout": layout,
+            "layouts": printing.layout_choices(self.request.GET, layout),
+            "filter_query": page_links.filter_query(self.request.GET),
+        }
 
-class MatrixView(UnitReportMixin, TemplateView):
+
+class DocxView(UnitReportMixin, TemplateView):
+    """The same báo cáo as a Word file, for committees that edit before signing."""
+
+    def get(self, request, *args, **kwargs):
+        self.setup_report()
+        report = build_report(self.unit, self.filters, self.today)
+        paper = printing.build_paper(report, printing.ancestors_of(self.unit))
+        layout = printing.layout(request.GET.get("kho"))
+        response = HttpResponse(docx_report.render(paper, layout), content_type=docx_report.MIME)
+        name = download_name("Báo cáo", self.unit.name, day=self.today, ext="docx")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class MatrixView(RememberFiltersMixin, UnitReportMixin, TemplateView):
     template_name = "reports_app/matrix.html"
 
     def get_context_data(self, **kwargs):
@@ -128,7 +187,11 @@ class ConsistencyView(UnitReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         self.setup_report()
         issues = selectors.consistency_issues(self.unit)
-        return {**self.base_context(), "issues": scope_issues(issues, self.request.user)}
+        return {
+            **self.base_context(),
+            "issues": scope_issues(issues, self.request.user),
+            "can_open": page_links.admin_models_readable(self.request.user),
+        }
 
 
 def scope_issues(issues: dict[str, list], user) -> dict[str, list]:

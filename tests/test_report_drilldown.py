@@ -99,7 +99,7 @@ def test_every_link_of_a_report_page_opens_its_list(client, superuser, tree, sce
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
 
 
-PAGES = ["unit", "matrix", "print", "export_csv", "export_xlsx", "figure"]
+PAGES = ["unit", "matrix", "print", "docx", "export_csv", "export_xlsx", "figure"]
 
 
 def _count_queries(client, name, unit, query):
@@ -116,7 +116,7 @@ def _count_queries(client, name, unit, query):
 def test_report_pages_cost_the_same_queries_as_obligation_rows_grow(
     client, superuser, tree, scenario, name
 ):
-    """Pinned: the report (with its trend), matrix, print, exports and a figure's list."""
+    """Pinned: the report (with its trend), matrix, print, .docx, exports and a figure's list."""
     from sessions_app import services
     from tests import builders
 

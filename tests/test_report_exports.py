@@ -82,7 +82,7 @@ def test_the_print_layout_reads_like_an_official_report(client, bob, tree, study
     assert "Văn bản 114-QĐ/TW ngày 11/07/2023" in html
     assert "Tỷ lệ tham gia học tập đạt 80% (theo điểm danh)" in html
     assert "Đảng bộ xã Dân Lực: Tỷ lệ tham gia 80% (theo điểm danh), thấp hơn chỉ tiêu 95%" in html
-    assert 'class="print"' in html
+    assert 'class="print kho-tu-dong"' in html
 
 
 def test_exports_and_print_cost_a_fixed_number_of_queries(

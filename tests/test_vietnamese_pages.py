@@ -195,9 +195,10 @@ def _shape(path: str) -> str:
 _SKIP = ("/admin/logout/",)
 
 
-def crawl(client, starts: list[str]) -> dict[str, list[str]]:
-    """English found on each page reachable from `starts`, one page per URL shape."""
-    seen, found = set(), {}
+def crawl(client, starts: list[str], seen: set | None = None) -> dict[str, list[str]]:
+    """English found on each page reachable from `starts`, one page per URL shape (the
+    shapes visited are left in `seen`)."""
+    seen, found = set() if seen is None else seen, {}
     queue = deque(starts)
     while queue:
         url = queue.popleft()
@@ -264,6 +265,31 @@ def test_every_page_a_persona_reaches_is_vietnamese(client, request, records, pe
     client.force_login(user)
     found = crawl(client, [reverse("admin:index"), reverse("reports_app:index")])
     assert not found, found
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "superuser"])
+def test_the_print_view_and_the_docx_of_the_report_are_vietnamese(
+    client, request, records, persona
+):
+    import io
+
+    import docx
+
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    seen = set()
+    assert not crawl(client, [reverse("reports_app:index")], seen)
+    assert "/bao-cao/don-vi/N/in/" in seen  # the crawl reached the print view from the report
+    unit = records.organiser if persona == "superuser" else user.staff_profile.unit
+    page = client.get(reverse("reports_app:print", args=[unit.pk]))
+    assert page.status_code == 200 and not english_in(page.content.decode())
+    response = client.get(reverse("reports_app:docx", args=[unit.pk]))
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "BÁO CÁO" in texts
+    assert not english_in(html.escape("\n".join(texts)))
 
 
 @pytest.mark.parametrize("persona", ["alice", "diana", "superuser"])
