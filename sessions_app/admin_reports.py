@@ -5,7 +5,8 @@ import io
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +26,7 @@ from sessions_app.forms import (
     SendBackForm,
     WrittenReportForm,
 )
-from sessions_app.models import Document, DocumentOutline, Organisation, WrittenReport
+from sessions_app.models import CopyFlag, Document, DocumentOutline, Organisation, WrittenReport
 from sessions_app.models.scoping import user_scope_path
 from sessions_app.report_files import CONTENT_TYPES, ascii_name, content_disposition
 
@@ -248,12 +249,19 @@ class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
     ]
 
     def get_queryset(self, request):
+        open_flags = (
+            CopyFlag.objects.filter(report=OuterRef("pk"), status=CopyFlagStatus.OPEN)
+            .order_by()
+            .values("report")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                n_open_flags=Count("copy_flags", filter=Q(copy_flags__status=CopyFlagStatus.OPEN))
-            )
+            # A correlated count, not a join grouped over every report: PostgreSQL
+            # evaluates it for the page's 50 rows only (after ORDER BY … LIMIT).
+            .annotate(n_open_flags=Coalesce(Subquery(open_flags), 0))
         )
 
     @admin.display(description="văn bản", ordering="document__symbol")
