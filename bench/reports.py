@@ -280,6 +280,10 @@ def measure_scale(scale: float, seed: int, runs: int, base: dict) -> list[dict]:
             floor=floor,
             target=2 * max(report_ms, TARGETS[level]) if scale == 1 else None,
         )
+        add(
+            f"danh sách chi tiết 'phải học' {LEVELS[level]}",
+            get_page(client, reverse("reports_app:figure", args=[unit.pk, "required"])),
+        )
         for fmt in ("csv", "xlsx"):
             add(
                 f"xuất {fmt.upper()} {LEVELS[level]}",

@@ -261,14 +261,13 @@ class FigureRowsView(UnitReportMixin, TemplateView):
         if figure is None:
             raise Http404("Số liệu này không có danh sách chi tiết.")
         context = Context(depth=self.unit.depth, today=self.today)
-        kind, rows = drilldown.figure_rows(figure, self.unit, self.filters, context)
+        kind, shown, count, total = drilldown.first_rows(figure, self.unit, self.filters, context)
         columns = drilldown.COLUMNS[kind]
-        shown = list(rows[: drilldown.LIMIT])
         return {
             **self.base_context(),
             "figure": figure,
-            "total": drilldown.measured(figure, rows),
-            "count": rows.count(),
+            "total": total,
+            "count": count,
             "columns": columns,
             "lines": [
                 [drilldown.cell_value(obj, column.value) for column in columns] for obj in shown

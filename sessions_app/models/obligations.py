@@ -103,6 +103,9 @@ class AttendanceObligation(models.Model):
             ),
             # A session's required list, its roll call and the refresh after it.
             models.Index(fields=["session", "status"], name="att_oblig_session_status"),
+            # A figure's rows in date order (the drill-down): the first page of a
+            # province's 4 million rows without sorting them all.
+            models.Index(fields=["held_on", "unit_path"], name="att_oblig_date_path"),
         ]
 
     def __str__(self):
@@ -208,6 +211,7 @@ class ReportObligation(models.Model):
                 name="rep_oblig_doc_path",
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
+            models.Index(fields=["studied_on", "unit_path"], name="rep_oblig_date_path"),
         ]
 
     def __str__(self):
