@@ -359,7 +359,7 @@ def render(rows: list[dict], header: str) -> str:
 
     for row in rows:
         lines.append(
-            f"| {row['scale']} | {row['page']} | {row['ms']:.1f} | {row['queries']} | "
+            f"| {row['scale']:g} | {row['page']} | {row['ms']:.1f} | {row['queries']} | "
             f"{cells(row['ms'], row.get('floor_ms'))} | "
             f"{cells(row['ms'], row.get('tally_floor_ms'))} | "
             f"{row['target'] or '—'} |"
