@@ -333,7 +333,24 @@ def _tally_insert(tally, obligation, columns, scope: str, params: list) -> None:
 def tallies_refresh(
     *, attendance_session_ids: Iterable[int] = (), report_session_ids: Iterable[int] = ()
 ) -> None:
-    """Count again the tallies of these sessions (to attend, and to write from the study)."""
+    """Count again the tallies of these sessions (to attend, and to write from the study).
+
+    Two transactions recounting one session at once would each delete what it saw and
+    both insert: the count would double. Locking the sessions first (in id order, so two
+    recounts cannot wait on each other) makes the second wait, then count what the first
+    committed.
+    """
+    attendance_session_ids, report_session_ids = (
+        set(attendance_session_ids),
+        set(report_session_ids),
+    )
+    for chunk in _chunks(attendance_session_ids | report_session_ids):
+        list(
+            StudySession.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     for (tally, obligation, columns), ids in zip(
         TALLIES, (attendance_session_ids, report_session_ids), strict=True
     ):

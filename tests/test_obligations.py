@@ -7,10 +7,12 @@ Bình and Cường; Dung and Em in cell A2; Giang in cell B1; all joined 1/5/201
 """
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -444,3 +446,40 @@ def test_refreshing_a_session_costs_the_same_queries_for_three_members_or_thirty
         return len(captured), len(rebuilt)
 
     assert queries_for(tree["cell_a1"], 3) == queries_for(tree["cell_a2"], 30)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_two_roll_calls_of_one_session_at_once_count_each_member_once(tree, roster, docs):
+    study = builders.session(tree["commune_a"], [tree["commune_a"]], [docs["qd114"]], held_on=SEP_1)
+    first_in, errors = threading.Event(), []
+
+    def roll_call(member, *, first):
+        try:
+            if not first:
+                first_in.wait(5)
+            with transaction.atomic():
+                services.attendance_record_roster(
+                    session=study, statuses={member.pk: AttendanceStatus.PRESENT}
+                )
+                if first:  # hold the transaction open while the other one runs
+                    first_in.set()
+                    time.sleep(0.5)
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=roll_call, args=(roster["an"],), kwargs={"first": True}),
+        threading.Thread(target=roll_call, args=(roster["binh"],), kwargs={"first": False}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert not obligations_drift()
+    cell = AttendanceTally.objects.filter(session=study, level=1, status=AttendanceStatus.PRESENT)
+    assert sum(cell.values_list("n", flat=True)) == 2
