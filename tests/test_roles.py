@@ -378,6 +378,14 @@ EXTRA_ADMIN_URLS = _extra_admin_urls()
 def _spreadsheet_text(response) -> str:
     """What a page or download says: XLSX cells read back, CSV and HTML decoded."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK") and b"word/document.xml" in content:
+        import io
+
+        from docx import Document
+
+        paper = Document(io.BytesIO(content))
+        cells = [cell.text for table in paper.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in paper.paragraphs] + cells)
     if content.startswith(b"PK"):
         import io
 
@@ -544,6 +552,7 @@ def test_the_report_walk_finds_every_report_page():
         "unit",
         "matrix",
         "print",
+        "docx",
         "checks",
         "export_csv",
         "export_xlsx",
