@@ -2,10 +2,11 @@
 it counts (the drill-down list of reports_app/drilldown.py)."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import number_format
 
 from reports_app.compliance import UnitRow
@@ -36,8 +37,19 @@ def text(figure: Figure, value) -> str:
     return str(value)
 
 
+@functools.cache
+def _figure_path(key: str, script_prefix: str) -> tuple[str, str]:
+    """The figure list's path around the unit's id: reversed once per figure, not per cell
+    (a district's table has about a thousand links)."""
+    marker = 987654321
+    path = reverse("reports_app:figure", kwargs={"pk": marker, "key": key})
+    before, _, after = path.partition(str(marker))
+    return before, after
+
+
 def figure_url(unit, key: str, query: str) -> str:
-    url = reverse("reports_app:figure", kwargs={"pk": unit.pk, "key": key})
+    before, after = _figure_path(key, get_script_prefix())
+    url = f"{before}{unit.pk}{after}"
     return f"{url}?{query}" if query else url
 
 
