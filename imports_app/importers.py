@@ -17,6 +17,7 @@ from imports_app.engine import (
     Importer,
     ImportReport,
     Row,
+    any_of,
     cell_text,
     changed_fields,
     choice_parser,
@@ -61,7 +62,7 @@ def visible_units(user, codes: set[str]) -> dict[str, Organisation]:
     """Units the user may touch, by code: one query."""
     if not codes:
         return {}
-    units = access.restrict(Organisation.objects.all(), user, "view").filter(code__in=codes)
+    units = access.restrict(Organisation.objects.all(), user, "view").filter(any_of("code", codes))
     return {unit.code: unit for unit in units}
 
 
@@ -70,7 +71,7 @@ def visible_units(user, codes: set[str]) -> dict[str, Organisation]:
 
 @dataclass
 class MemberPlan:
-    creates: list[tuple[Member, datetime.date]] = field(default_factory=list)
+    creates: list[tuple[dict[str, Any], datetime.date]] = field(default_factory=list)
     updates: list[Member] = field(default_factory=list)
     update_fields: list[str] = field(default_factory=list)
     transfers: list[tuple[Member, MemberPlacement | None, datetime.date]] = field(
@@ -144,13 +145,13 @@ class MemberImporter(Importer):
         units = visible_units(self.user, {row.values.get("unit") for row in rows} - {"", None})
         existing = {
             m.code: m
-            for m in self.lock(Member.objects.filter(code__in=codes).select_related("unit"))
+            for m in self.lock(Member.objects.filter(any_of("code", codes)).select_related("unit"))
         }
         hidden = self._hidden_codes(existing)
         moved_away = self._moved_away(hidden)
         card_holders = dict(
             Member.objects.filter(
-                card_number__in={r.values.get("card_number") for r in rows} - {"", None}
+                any_of("card_number", {r.values.get("card_number") for r in rows} - {"", None})
             ).values_list("card_number", "code")
         )
         plan = MemberPlan(update_fields=self._fields_in_file(rows))
@@ -291,10 +292,14 @@ class MemberImporter(Importer):
         values = row.values
         label = f"{values['code']} – {values['full_name']}"
         if member is None:
+            # Field values, not a Member: a roster of 100,000 new rows builds no instances.
             fields = {name: values[name] for name in plan.update_fields}
-            status = values.get("status", MemberStatus.ACTIVE)
-            new = Member(code=values["code"], unit=unit, status=status, **fields)
-            plan.creates.append((new, values.get("placed_on") or values["joined_on"]))
+            fields.update(
+                code=values["code"],
+                unit_id=unit.pk if unit else None,
+                status=values.get("status", MemberStatus.ACTIVE.value),
+            )
+            plan.creates.append((fields, values.get("placed_on") or values["joined_on"]))
             report.classify(row, "new", label)
             return []
         changes = changed_fields(member, values, plan.update_fields)
