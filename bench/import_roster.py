@@ -38,7 +38,7 @@ from import_export import fields, resources, widgets  # noqa: E402
 from tablib import Dataset  # noqa: E402
 
 from imports_app.engine import import_run, read_table  # noqa: E402
-from imports_app.importers import MemberImporter  # noqa: E402
+from imports_app.kinds.members import MemberImporter  # noqa: E402
 from sessions_app import services  # noqa: E402
 from sessions_app.choices import UnitKind  # noqa: E402
 from sessions_app.models import Member, MemberPlacement, Organisation  # noqa: E402

@@ -5,7 +5,8 @@ Why not django-import-export's import: its row-by-row machinery runs queries per
 keeps earlier batches from being written when a later one fails. Here every chunk of
 rows is resolved with a fixed number of queries, every row is validated, and the writes
 happen in one transaction that is rolled back if any row anywhere is bad.
-django-import-export still serves the exports (imports_app/resources.py).
+django-import-export still serves the exports, built from the same columns
+(imports_app/resources.py).
 """
 
 import codecs
@@ -477,6 +478,7 @@ def choice_parser(choices) -> Callable[[Any], str]:
             raise CellError(f"“{text}” không thuộc các giá trị cho phép: {allowed}.")
         return lookup[key]
 
+    parse.choices = choices  # the export writes the labels back
     return parse
 
 
@@ -515,6 +517,9 @@ class Column:
     required: bool = False
     example: str = ""
     default: Any = ""
+    # Where the export reads the column (a lookup path such as "unit__code"); the key
+    # when empty. A kind's export may compute a column with a dehydrate_<key> method.
+    export: str = ""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from imports_app.engine import ImportRefused, read_table
-from imports_app.importers import MemberImporter
+from imports_app.kinds.members import MemberImporter
 from imports_app.models import ImportJob, ImportJobStatus
 from sessions_app.models import Member
 from tests import hostile_files as hostile

@@ -1,0 +1,156 @@
+"""The attendance list of one study session, by member code."""
+
+from dataclasses import dataclass, field
+
+from imports_app.engine import (
+    Column,
+    Importer,
+    ImportReport,
+    Row,
+    choice_parser,
+    code_parser,
+    text_parser,
+)
+from imports_app.kinds.common import Kind, out_of_scope
+from imports_app.resources import ScopedResource, export_resource
+from sessions_app import access, services
+from sessions_app.choices import (
+    AttendanceStatus,
+)
+from sessions_app.models import (
+    Attendance,
+    Member,
+    StudySession,
+)
+from sessions_app.selectors import members_required_at
+
+
+@dataclass
+class AttendancePlan:
+    statuses: dict[int, str] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+class AttendanceImporter(Importer):
+    """The attendance list of one session (the import is started from that session)."""
+
+    kind = "attendance"
+    title = "điểm danh"
+    columns = [
+        Column(
+            "Mã đảng viên",
+            "code",
+            code_parser(20),
+            required=True,
+            example="DV000123",
+            export="member__code",
+        ),
+        Column(
+            "Họ và tên",
+            "full_name",
+            text_parser(200),
+            example="Nguyễn Văn An",
+            export="member__full_name",
+        ),
+        Column(
+            "Điểm danh",
+            "status",
+            choice_parser(AttendanceStatus),
+            required=True,
+            example="Có mặt",
+        ),
+        Column("Ghi chú", "note", text_parser(300), example=""),
+    ]
+
+    def __init__(self, *, user, context: StudySession | None = None):
+        super().__init__(user=user, context=context)
+        self.seen: set[str] = set()
+
+    def check_allowed(self) -> str | None:
+        session = self.context
+        if (
+            session is None
+            or not access.restrict(StudySession.objects.all(), self.user, "view")
+            .filter(pk=session.pk)
+            .exists()
+        ):
+            return "Không có hội nghị này trong phạm vi đơn vị của bạn."
+        return None
+
+    def prepare(self, rows: list[Row], report: ImportReport) -> AttendancePlan:
+        session = self.context
+        codes = {row.values["code"] for row in rows if row.ok}
+        members = {
+            m.code: m
+            for m in access.restrict(Member.objects.all(), self.user, "view").filter(code__in=codes)
+        }
+        required = set(
+            members_required_at(session).filter(code__in=codes).values_list("code", flat=True)
+        )
+        existing = {
+            a.member.code: a
+            for a in Attendance.objects.filter(session=session, member__code__in=codes)
+            .select_related("member")
+            .only("status", "note", "member__code")
+        }
+        plan = AttendancePlan()
+        for row in rows:
+            if not row.ok:
+                continue
+            code = row.values["code"]
+            if code in self.seen:
+                report.error(
+                    row, "Mã đảng viên", f"Mã đảng viên “{code}” xuất hiện hai lần trong tệp."
+                )
+                continue
+            self.seen.add(code)
+            member = members.get(code)
+            if member is None:
+                report.error(row, "Mã đảng viên", out_of_scope(code, "đảng viên"))
+            elif code not in required:
+                report.error(
+                    row,
+                    "Mã đảng viên",
+                    f"Đảng viên “{member}” không thuộc các đơn vị tham gia hội nghị vào ngày "
+                    f"{session.held_on:%d/%m/%Y}.",
+                )
+            else:
+                self._plan_row(row, member, existing.get(code), plan, report)
+        return plan
+
+    def _plan_row(self, row, member, attendance, plan, report) -> None:
+        status = row.values["status"]
+        note = row.values.get("note", attendance.note if attendance else "")
+        plan.statuses[member.pk], plan.notes[member.pk] = status, note
+        label = str(member)
+        if attendance is None:
+            report.classify(row, "new", label)
+        elif (attendance.status, attendance.note) != (status, note):
+            changed = ["Điểm danh"] if attendance.status != status else []
+            report.classify(
+                row, "changed", label, changed + (["Ghi chú"] * (attendance.note != note))
+            )
+        else:
+            report.classify(row, "unchanged", label)
+
+    def write(self, plan: AttendancePlan) -> None:
+        if plan.statuses:
+            services.attendance_record_roster(
+                session=self.context, statuses=plan.statuses, notes=plan.notes, **self.audit
+            )
+
+
+class AttendanceExport(ScopedResource):
+    # At a shared class every unit sees the session but only the rows of members it had
+    # on that day (the organiser sees them all): the access rule of attendance (scope()).
+
+    def related(self, queryset):
+        return queryset.select_related("member")
+
+
+KIND = Kind(
+    importer=AttendanceImporter,
+    resource=export_resource(AttendanceImporter, Attendance, AttendanceExport),
+    model=Attendance,
+    import_on_list=False,
+)
