@@ -632,6 +632,15 @@ def changed_fields(instance, values: dict[str, Any], fields: Iterable[str]) -> l
     return [name for name in fields if getattr(instance, name) != values[name]]
 
 
+@dataclass
+class RecordPlan:
+    """What a chunk will write: new records, changed ones and the fields that change."""
+
+    creates: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    update_fields: list[str] = field(default_factory=list)
+
+
 class Importer:
     """One kind of record brought in from a spreadsheet. Subclasses say how to check and write.
 

@@ -49,12 +49,25 @@ from sessions_app.report_files import ReportFile, clean_text
 from sessions_app.roles import groups_for, managed_group_names
 from sessions_app.selectors import members_required_at
 
+TOP_LEVEL_UNIT_MESSAGE = (
+    "Chỉ quản trị hệ thống mới thêm được đơn vị cấp cao nhất; hãy ghi mã đơn vị cấp trên."
+)
+
+
+def organisation_top_level_check(*, by) -> None:
+    """Only a superuser adds a top-level unit; everyone else adds under a unit they see.
+    (`by` None: a seed or a command, not a person.)"""
+    if by is not None and user_scope_path(by) != "":
+        raise ValidationError({"parent": TOP_LEVEL_UNIT_MESSAGE})
+
 
 @transaction.atomic
 def organisation_create(
     *, parent: Organisation | None, by=None, reason: str = "", **fields
 ) -> Organisation:
     """Add a unit under its parent (or as a root) so its tree path is set."""
+    if parent is None:
+        organisation_top_level_check(by=by)
     unit = audit.attribute(Organisation(**fields), by=by, reason=reason)
     unit.full_clean(exclude=["path", "depth", "numchild"], validate_constraints=False)
     if parent is None:
@@ -118,6 +131,14 @@ def member_update(*, member: Member, **fields) -> Member:
     return member
 
 
+def member_transfer_date_check(*, current: MemberPlacement | None, on: datetime.date) -> None:
+    """A transfer starts after the placement it ends did: the past stays where it was."""
+    if current is not None and on <= current.started_on:
+        raise ValidationError(
+            {"on": f"Ngày chuyển phải sau ngày bắt đầu sinh hoạt ({current.started_on:%d/%m/%Y})."}
+        )
+
+
 @transaction.atomic
 def member_transfer(*, member: Member, to_unit: Organisation | None, on: datetime.date) -> Member:
     """Move a member to another cell on a date, or out of the system (to_unit=None).
@@ -125,13 +146,8 @@ def member_transfer(*, member: Member, to_unit: Organisation | None, on: datetim
     The past stays where it was: the old placement ends on that date.
     """
     current = member.placements.select_for_update().filter(ended_on__isnull=True).first()
+    member_transfer_date_check(current=current, on=on)
     if current is not None:
-        if on <= current.started_on:
-            raise ValidationError(
-                {
-                    "on": f"Ngày chuyển phải sau ngày bắt đầu sinh hoạt ({current.started_on:%d/%m/%Y})."
-                }
-            )
         if to_unit is not None and current.unit_id == to_unit.pk:
             raise ValidationError({"to_unit": "Đảng viên đang sinh hoạt ở chi bộ này."})
         current.ended_on = on
@@ -230,35 +246,39 @@ def _member_names(member_ids: set[int]) -> str:
     )
 
 
-def _check_attendance_members(session: StudySession, member_ids: set[int], by=None) -> None:
-    """Every member must be required at the session, and (when `by` is a user) placed in
-    that user's subtree on the day: a cell never records a neighbouring cell's members."""
+NOT_OWN_MEMBER_MESSAGE = "Chỉ được điểm danh đảng viên thuộc đơn vị của bạn"
+
+
+def not_at_session_message(session: StudySession) -> str:
+    return f"Đảng viên không thuộc các đơn vị tham gia hội nghị vào ngày {session.held_on:%d/%m/%Y}"
+
+
+def attendance_outsiders(
+    *, session: StudySession, member_ids: set[int], by=None
+) -> tuple[set[int], set[int]]:
+    """Who of these members may not be recorded at the session: (those not required
+    there that day, those required but outside `by`'s subtree, when `by` is a user).
+    A cell never records a neighbouring cell's members. Two queries at most."""
     scope = user_scope_path(by) if by is not None else ""
     if scope is None:
         raise ValidationError({"member": "Tài khoản của bạn chưa được gắn với đơn vị nào."})
     required = members_required_at(session).filter(pk__in=member_ids)
     outsiders = member_ids - set(required.values_list("pk", flat=True))
-    if outsiders:
-        raise ValidationError(
-            {
-                "member": (
-                    "Đảng viên không thuộc các đơn vị tham gia hội nghị vào ngày "
-                    f"{session.held_on:%d/%m/%Y}: {_member_names(outsiders)}."
-                )
-            }
-        )
+    others = set()
     if scope:
         own = members_required_at(session, within=scope).filter(pk__in=member_ids)
-        others = member_ids - set(own.values_list("pk", flat=True))
-        if others:
-            raise ValidationError(
-                {
-                    "member": (
-                        "Chỉ được điểm danh đảng viên thuộc đơn vị của bạn; không được ghi cho: "
-                        f"{_member_names(others)}."
-                    )
-                }
-            )
+        others = member_ids - outsiders - set(own.values_list("pk", flat=True))
+    return outsiders, others
+
+
+def _check_attendance_members(session: StudySession, member_ids: set[int], by=None) -> None:
+    outsiders, others = attendance_outsiders(session=session, member_ids=member_ids, by=by)
+    if outsiders:
+        message = f"{not_at_session_message(session)}: {_member_names(outsiders)}."
+        raise ValidationError({"member": message})
+    if others:
+        message = f"{NOT_OWN_MEMBER_MESSAGE}; không được ghi cho: {_member_names(others)}."
+        raise ValidationError({"member": message})
 
 
 @transaction.atomic

@@ -132,8 +132,8 @@ def test_a_member_outside_the_sessions_units_duplicates_and_bad_statuses_are_nam
     assert messages(report) == [
         "Dòng 5, cột “Điểm danh”: “Trốn” không thuộc các giá trị cho phép: Có mặt, Đi muộn, "
         "Vắng có lý do, Vắng không lý do.",
-        "Dòng 3, cột “Mã đảng viên”: Đảng viên “Hoàng Văn Em (A005)” không thuộc các đơn vị "
-        "tham gia hội nghị vào ngày 01/09/2023.",
+        "Dòng 3, cột “Mã đảng viên”: Đảng viên không thuộc các đơn vị tham gia hội nghị vào "
+        "ngày 01/09/2023: Hoàng Văn Em (A005).",
         "Dòng 4, cột “Mã đảng viên”: Mã đảng viên “A001” xuất hiện hai lần trong tệp.",
     ]
     assert Attendance.objects.count() == 0

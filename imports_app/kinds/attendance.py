@@ -22,7 +22,6 @@ from sessions_app.models import (
     Member,
     StudySession,
 )
-from sessions_app.selectors import members_required_at
 
 
 @dataclass
@@ -84,8 +83,10 @@ class AttendanceImporter(Importer):
             m.code: m
             for m in access.restrict(Member.objects.all(), self.user, "view").filter(code__in=codes)
         }
-        required = set(
-            members_required_at(session).filter(code__in=codes).values_list("code", flat=True)
+        # The roll call's own rule (services): required at the session that day, and in
+        # the user's subtree (a cell never records a neighbouring cell's members).
+        outsiders, others = services.attendance_outsiders(
+            session=session, member_ids={m.pk for m in members.values()}, by=self.user
         )
         existing = {
             a.member.code: a
@@ -107,13 +108,12 @@ class AttendanceImporter(Importer):
             member = members.get(code)
             if member is None:
                 report.error(row, "Mã đảng viên", out_of_scope(code, "đảng viên"))
-            elif code not in required:
+            elif member.pk in outsiders:
                 report.error(
-                    row,
-                    "Mã đảng viên",
-                    f"Đảng viên “{member}” không thuộc các đơn vị tham gia hội nghị vào ngày "
-                    f"{session.held_on:%d/%m/%Y}.",
+                    row, "Mã đảng viên", f"{services.not_at_session_message(session)}: {member}."
                 )
+            elif member.pk in others:
+                report.error(row, "Mã đảng viên", f"{services.NOT_OWN_MEMBER_MESSAGE}: {member}.")
             else:
                 self._plan_row(row, member, existing.get(code), plan, report)
         return plan

@@ -1,11 +1,10 @@
 """Documents to study, by symbol and term."""
 
-from dataclasses import dataclass, field
-
 from imports_app.engine import (
     Column,
     Importer,
     ImportReport,
+    RecordPlan,
     Row,
     changed_fields,
     parse_bool,
@@ -20,13 +19,6 @@ from sessions_app.models import (
 )
 
 DOCUMENT_FIELDS = ["issued_on", "title", "issuing_body", "report_required"]
-
-
-@dataclass
-class DocumentPlan:
-    creates: list[Document] = field(default_factory=list)
-    updates: list[Document] = field(default_factory=list)
-    update_fields: list[str] = field(default_factory=list)
 
 
 class DocumentImporter(Importer):
@@ -55,13 +47,13 @@ class DocumentImporter(Importer):
         super().__init__(user=user, context=context)
         self.seen: set[tuple[str, str]] = set()
 
-    def prepare(self, rows: list[Row], report: ImportReport) -> DocumentPlan:
+    def prepare(self, rows: list[Row], report: ImportReport) -> RecordPlan:
         symbols = {row.values["symbol"] for row in rows if row.ok}
         existing = {
             (d.symbol, d.term): d for d in self.lock(Document.objects.filter(symbol__in=symbols))
         }
         fields = [n for n in DOCUMENT_FIELDS if any(n in row.values for row in rows)]
-        plan = DocumentPlan(update_fields=fields)
+        plan = RecordPlan(update_fields=fields)
         for row in rows:
             if not row.ok:
                 continue
@@ -95,7 +87,7 @@ class DocumentImporter(Importer):
             record=document,
         )
 
-    def write(self, plan: DocumentPlan) -> None:
+    def write(self, plan: RecordPlan) -> None:
         services.documents_import(
             creates=plan.creates,
             updates=plan.updates,

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -298,12 +299,10 @@ class MemberImporter(Importer):
         }
         for row, member, to_unit, on in moving:
             current = open_placements.get(member.pk)
-            if current is not None and on <= current.started_on:
-                report.error(
-                    row,
-                    "Ngày bắt đầu sinh hoạt tại chi bộ",
-                    f"Ngày chuyển phải sau ngày bắt đầu sinh hoạt ({current.started_on:%d/%m/%Y}).",
-                )
+            try:
+                services.member_transfer_date_check(current=current, on=on)
+            except ValidationError as refusal:
+                report.error(row, "Ngày bắt đầu sinh hoạt tại chi bộ", " ".join(refusal.messages))
                 continue
             member.unit = to_unit
             member.status = MemberStatus.ACTIVE if to_unit else MemberStatus.TRANSFERRED_OUT

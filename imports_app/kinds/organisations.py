@@ -24,7 +24,6 @@ from sessions_app.choices import (
 from sessions_app.models import (
     Organisation,
 )
-from sessions_app.models.scoping import user_scope_path
 
 ORGANISATION_FIELDS = [
     "name",
@@ -89,7 +88,6 @@ class OrganisationImporter(Importer):
         parent_codes = {row.values.get("parent") for row in rows.values()} - {"", None}
         existing = {u.code: u for u in Organisation.objects.filter(code__in=set(rows))}
         visible = visible_units(self.user, set(existing) | parent_codes)
-        is_superuser = user_scope_path(self.user) == ""
         for code, row in rows.items():
             parent = row.values.get("parent") or ""
             if code in existing and code not in visible:
@@ -100,12 +98,11 @@ class OrganisationImporter(Importer):
                 )
             elif parent and parent not in rows and parent not in visible:
                 report.error(row, "Mã đơn vị cấp trên", out_of_scope(parent))
-            elif not parent and not is_superuser:
-                report.error(
-                    row,
-                    "Mã đơn vị cấp trên",
-                    "Chỉ quản trị hệ thống mới thêm được đơn vị cấp cao nhất; hãy ghi mã đơn vị cấp trên.",
-                )
+            elif not parent:
+                try:
+                    services.organisation_top_level_check(by=self.user)
+                except ValidationError as refusal:
+                    report.error(row, "Mã đơn vị cấp trên", " ".join(refusal.messages))
         ordered = self._parents_first(rows, report)
         if report.errors:
             return

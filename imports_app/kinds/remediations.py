@@ -1,11 +1,10 @@
 """Remediation items of inspections, by inspected unit, start date and wording."""
 
-from dataclasses import dataclass, field
-
 from imports_app.engine import (
     Column,
     Importer,
     ImportReport,
+    RecordPlan,
     Row,
     changed_fields,
     code_parser,
@@ -21,13 +20,6 @@ from sessions_app.models import (
 )
 
 REMEDIATION_FIELDS = ["due_on", "resolved_on", "resolution"]
-
-
-@dataclass
-class RemediationPlan:
-    creates: list[RemediationItem] = field(default_factory=list)
-    updates: list[RemediationItem] = field(default_factory=list)
-    update_fields: list[str] = field(default_factory=list)
 
 
 class RemediationImporter(Importer):
@@ -69,7 +61,7 @@ class RemediationImporter(Importer):
         super().__init__(user=user, context=context)
         self.seen: set[tuple] = set()
 
-    def prepare(self, rows: list[Row], report: ImportReport) -> RemediationPlan:
+    def prepare(self, rows: list[Row], report: ImportReport) -> RecordPlan:
         ok_rows = [row for row in rows if row.ok]
         inspections: dict[tuple, list[Inspection]] = {}
         for inspection in (
@@ -89,7 +81,7 @@ class RemediationImporter(Importer):
             )
         }
         fields = [n for n in REMEDIATION_FIELDS if any(n in row.values for row in rows)]
-        plan = RemediationPlan(update_fields=fields)
+        plan = RecordPlan(update_fields=fields)
         for row in ok_rows:
             inspection = self._inspection(row, inspections, report)
             if inspection is None:
@@ -153,7 +145,7 @@ class RemediationImporter(Importer):
         else:
             report.classify(row, "unchanged", label)
 
-    def write(self, plan: RemediationPlan) -> None:
+    def write(self, plan: RecordPlan) -> None:
         services.checked_rows_write(
             creates=plan.creates,
             updates=plan.updates,

@@ -1,6 +1,5 @@
 """Statuses of written reports, by member code and document symbol."""
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from imports_app.engine import (
@@ -8,6 +7,7 @@ from imports_app.engine import (
     Column,
     Importer,
     ImportReport,
+    RecordPlan,
     Row,
     changed_fields,
     choice_parser,
@@ -50,13 +50,6 @@ def parse_grade(value: Any):
     return grade.quantize(grade.__class__("0.01"))
 
 
-@dataclass
-class ReportPlan:
-    creates: list[WrittenReport] = field(default_factory=list)
-    updates: list[WrittenReport] = field(default_factory=list)
-    update_fields: list[str] = field(default_factory=list)
-
-
 class WrittenReportImporter(Importer):
     """Statuses of written reports, by member code and document symbol."""
 
@@ -96,7 +89,7 @@ class WrittenReportImporter(Importer):
         super().__init__(user=user, context=context)
         self.seen: set[tuple[str, str, str]] = set()
 
-    def prepare(self, rows: list[Row], report: ImportReport) -> ReportPlan:
+    def prepare(self, rows: list[Row], report: ImportReport) -> RecordPlan:
         ok_rows = [row for row in rows if row.ok]
         codes = {row.values["code"] for row in ok_rows}
         members = {m.code: m for m in Member.objects.editable_by(self.user).filter(code__in=codes)}
@@ -113,7 +106,7 @@ class WrittenReportImporter(Importer):
             )
         }
         fields = [n for n in REPORT_FIELDS if any(n in row.values for row in rows)]
-        plan = ReportPlan(update_fields=fields)
+        plan = RecordPlan(update_fields=fields)
         for row in ok_rows:
             values = row.values
             key = (values["code"], values["symbol"], values.get("term", ""))
@@ -163,7 +156,7 @@ class WrittenReportImporter(Importer):
             report.error(row, "Kế hoạch hành động", WrittenReport.LEADER_PLAN_MESSAGE)
         return row.ok
 
-    def write(self, plan: ReportPlan) -> None:
+    def write(self, plan: RecordPlan) -> None:
         services.checked_rows_write(
             creates=plan.creates,
             updates=plan.updates,
