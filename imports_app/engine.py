@@ -413,7 +413,9 @@ def parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     text = _text(value)
-    if match := _DAY_FIRST.fullmatch(text):
+    if len(text) == 10 and text[2] == text[5] == "/" and text.replace("/", "").isdigit():
+        day, month, year = int(text[:2]), int(text[3:5]), int(text[6:])  # 05/03/2025: most cells
+    elif match := _DAY_FIRST.fullmatch(text):
         day, month, year = (int(part) for part in match.groups())
     elif match := _ISO.fullmatch(text):
         year, month, day = (int(part) for part in match.groups())

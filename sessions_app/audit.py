@@ -4,6 +4,8 @@ Every bulk_create / bulk_update of a tracked model goes through these two helper
 an import or a roster checklist leaves the same who/when/what trail as a form save.
 """
 
+from operator import itemgetter
+
 from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -58,9 +60,9 @@ def insert_rows_audited(
 
     A large import builds no model instance per row: on PostgreSQL the ids are taken from
     the table's sequence, the rows go in with one COPY (the table's constraints and
-    triggers check them as an INSERT would), and the history rows are written by one
-    INSERT ... SELECT from the rows just stored, with the same user, reason, time and type
-    ("+") as bulk_create_audited writes. Elsewhere (SQLite) the bulk path.
+    triggers check them as an INSERT would), and the history rows go in with a second COPY
+    of the same values, with the same user, reason, time and type ("+") as
+    bulk_create_audited writes. Elsewhere (SQLite) the bulk path.
     """
     if not rows:
         return []
@@ -76,7 +78,8 @@ def _stored_fields(model) -> list:
 
 
 def _copyable(model) -> bool:
-    """The history INSERT ... SELECT knows the record's columns and the history's own."""
+    """The history rows written beside a COPY hold the record's columns and the history's
+    own (who, when, why, type), nothing else."""
     columns = {f.column for f in _stored_fields(model)}
     known = {"history_id", "history_date", "history_change_reason", "history_type"}
     allowed = columns | known | {"id", "history_user_id"}
@@ -86,7 +89,8 @@ def _copyable(model) -> bool:
 def _copy_audited(model, rows, count: int, *, by, reason: str) -> list[int]:
     fields = _stored_fields(model)
     # Defaults once per column, ready for the database (choices' enums as plain values).
-    columns = [(f.attname, f.get_db_prep_save(f.get_default(), connection)) for f in fields]
+    names = [f.attname for f in fields]
+    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in fields]
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(
@@ -95,21 +99,20 @@ def _copy_audited(model, rows, count: int, *, by, reason: str) -> list[int]:
         )
         ids = [new_id for (new_id,) in cursor.fetchall()]
         records = [
-            [new_id, *(row.get(name, default) for name, default in columns)]
-            for new_id, row in zip(ids, rows, strict=True)
+            [new_id, *map(row.get, names, defaults)] for new_id, row in zip(ids, rows, strict=True)
         ]
         _copy(cursor, model._meta.db_table, [pk, *(f.column for f in fields)], records)
         # The history rows: the tracked columns of each record, then who, when, why, "+".
         position = {column: i for i, column in enumerate([pk, *(f.column for f in fields)])}
         history = model.history.model
         tracked = [f.column for f in history._meta.concrete_fields if f.column in position]
-        picks = [position[column] for column in tracked]
-        stamp = [timezone.now(), reason or None, "+", getattr(_user(by), "pk", None)]
+        pick = itemgetter(*(position[column] for column in tracked))
+        stamp = (timezone.now(), reason or None, "+", getattr(_user(by), "pk", None))
         _copy(
             cursor,
             history._meta.db_table,
             [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"],
-            ([*(record[i] for i in picks), *stamp] for record in records),
+            (pick(record) + stamp for record in records),
         )
     return ids
 

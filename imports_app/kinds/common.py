@@ -30,6 +30,13 @@ class Kind:
         return self.importer.kind
 
 
+def constraint_message(model: type[models.Model], name: str) -> str:
+    """The Vietnamese message of one of the model's named constraints: a row check that
+    mirrors a database constraint says what the database would say, from one place."""
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    return str(constraint.violation_error_message)
+
+
 def out_of_scope(code: str, what: str = "đơn vị") -> str:
     return f"Không có {what} mã “{code}” trong phạm vi đơn vị của bạn."
 

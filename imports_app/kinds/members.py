@@ -21,7 +21,7 @@ from imports_app.engine import (
     parse_date,
     text_parser,
 )
-from imports_app.kinds.common import Kind, out_of_scope, visible_units
+from imports_app.kinds.common import Kind, constraint_message, out_of_scope, visible_units
 from imports_app.resources import ScopedResource, export_resource
 from sessions_app import access, services
 from sessions_app.choices import (
@@ -251,10 +251,10 @@ class MemberImporter(Importer):
             report.error(
                 row,
                 "Ngày chuyển chính thức",
-                "Ngày chuyển chính thức không được trước ngày vào Đảng.",
+                constraint_message(Member, "member_full_after_joined"),
             )
         if joined and born and born >= joined:
-            report.error(row, "Ngày sinh", "Ngày sinh phải trước ngày vào Đảng.")
+            report.error(row, "Ngày sinh", constraint_message(Member, "member_born_before_joined"))
 
     def _plan_row(self, row, member, unit, plan: MemberPlan, report) -> list:
         values = row.values

@@ -11,7 +11,7 @@ from imports_app.engine import (
     parse_date,
     text_parser,
 )
-from imports_app.kinds.common import Kind
+from imports_app.kinds.common import Kind, constraint_message
 from imports_app.resources import ScopedResource, export_resource
 from sessions_app import services
 from sessions_app.models import (
@@ -127,7 +127,9 @@ class RemediationImporter(Importer):
             setattr(item, name, values[name])
         if item.resolved_on and not item.resolution.strip():
             report.error(
-                row, "Kết quả khắc phục", "Đã khắc phục xong thì phải ghi kết quả khắc phục."
+                row,
+                "Kết quả khắc phục",
+                constraint_message(RemediationItem, "remediation_resolved_has_result"),
             )
         if item.resolved_on and item.resolved_on < inspection.started_on:
             report.error(

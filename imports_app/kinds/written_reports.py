@@ -18,7 +18,7 @@ from imports_app.engine import (
     parse_int,
     text_parser,
 )
-from imports_app.kinds.common import Kind, out_of_scope, parse_document_symbol
+from imports_app.kinds.common import Kind, constraint_message, out_of_scope, parse_document_symbol
 from imports_app.resources import DecimalCommaWidget, ScopedResource, export_resource
 from sessions_app import services
 from sessions_app.choices import (
@@ -149,9 +149,15 @@ class WrittenReportImporter(Importer):
 
     def _check(self, row, wr: WrittenReport, member: Member, report) -> bool:
         if wr.status != ReportStatus.NOT_SUBMITTED and wr.submitted_on is None:
-            report.error(row, "Ngày nộp", "Bài đã nộp phải có ngày nộp.")
+            report.error(
+                row, "Ngày nộp", constraint_message(WrittenReport, "report_submitted_has_date")
+            )
         if wr.reviewed_on and (wr.submitted_on is None or wr.reviewed_on < wr.submitted_on):
-            report.error(row, "Ngày chấm", "Ngày chấm không được trước ngày nộp.")
+            report.error(
+                row,
+                "Ngày chấm",
+                constraint_message(WrittenReport, "report_reviewed_after_submitted"),
+            )
         if wr.lacks_required_action_plan():
             report.error(row, "Kế hoạch hành động", WrittenReport.LEADER_PLAN_MESSAGE)
         return row.ok
