@@ -369,6 +369,10 @@ class CellError(Exception):
 def cell_text(value: Any) -> str:
     """Any cell as NFC text with stray spaces trimmed (XLSX numbers without '.0')."""
     if type(value) is str:  # most cells: the text branch first
+        if not value.isascii():
+            # A BOM or zero-width space pasted into a cell is invisible in Excel but would
+            # make "\ufeffDV01" a second member beside "DV01".
+            value = value.translate(_STRAY_MARKS)
         if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
             value = value[1:]  # undo the export's formula neutralising
         return nfc(value)
@@ -387,6 +391,7 @@ def cell_text(value: Any) -> str:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_STRAY_MARKS = dict.fromkeys(map(ord, "\ufeff\u200b\u2060"))
 
 
 def neutralise_formula(value: Any) -> Any:
@@ -456,14 +461,15 @@ def parse_int(value: Any) -> int:
 
 
 def parse_decimal(value: Any) -> Decimal:
-    """A decimal with a comma (8,5) or a point (8.5)."""
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = _text(value).replace(",", ".")
+    """A decimal with a comma (8,5) or a point (8.5); never NaN or infinity."""
+    text = str(value) if isinstance(value, int | float) else _text(value).replace(",", ".")
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation as error:
         raise CellError(f"“{_text(value)}” không phải số.") from error
+    if not number.is_finite():  # "NaN" parses, then fails every comparison
+        raise CellError(f"“{_text(value)}” không phải số.")
+    return number
 
 
 def choice_parser(choices) -> Callable[[Any], str]:
@@ -506,6 +512,8 @@ def code_parser(max_length: int) -> Callable[[Any], str]:
 
     def parse(value: Any) -> str:
         text = "".join(_text(value).split()).upper()
+        if not text.isascii():  # invisible format characters (ZWJ, soft hyphen…) in a code
+            text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
         if len(text) > max_length:
             raise CellError(f"Mã dài quá {max_length} ký tự.")
         return text

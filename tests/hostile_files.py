@@ -193,3 +193,15 @@ def corrupt_deflate(data: bytes, part: str = "xl/worksheets/sheet1.xml") -> byte
     broken = bytearray(data)
     broken[middle : middle + 16] = b"\xff" * 16
     return bytes(broken)
+
+
+def xlsx_from_values(rows: list[list]) -> bytes:
+    """A workbook written by openpyxl with typed cells (numbers, dates, times, booleans)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
