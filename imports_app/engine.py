@@ -38,9 +38,9 @@ from sessions_app.text import fold, nfc
 logger = logging.getLogger(__name__)
 
 # Rows checked and written together, each chunk with a fixed number of queries. Measured
-# on 100,000 new members (bench/import_roster.py): 5,000 needs a fifth of the round trips
-# of 1,000 and is a third faster; 10,000 gains nothing more. Memory stays a few MB.
-CHUNK_SIZE = 5000
+# on 100,000 new members (bench/import_roster.py): 5,000 needed a fifth of the round trips
+# of 1,000 and was a third faster, 10,000 another tenth. A chunk's rows take ~10 MB.
+CHUNK_SIZE = 10_000
 PREVIEW_ROWS = 200
 # The header row may sit below title rows ("DANH SÁCH ĐẢNG VIÊN…"): look this far down.
 HEADER_SCAN_ROWS = 20
@@ -436,13 +436,17 @@ def parse_date(value: Any) -> datetime.date:
 
 _YES = {"co", "x", "1", "yes", "true", "dung", "c", "v"}
 _NO = {"", "khong", "0", "no", "false", "sai", "k"}
+_EXACT = {"x": True, "X": True, "Có": True, "Không": False, "": False}
 
 
 def parse_bool(value: Any) -> bool:
     """Có/Không, x or blank (also 1/0, yes/no) as typed in a yes/no column."""
     if isinstance(value, bool):
         return value
-    key = fold(_text(value))
+    text = _text(value)
+    if text in _EXACT:  # "x", "Có", "Không" as typed: no folding needed
+        return _EXACT[text]
+    key = fold(text)
     if key in _YES:
         return True
     if key in _NO:
@@ -635,9 +639,12 @@ class _AnyOf(lookups.In):
     quotes an IN list's parameters one by one, and a chunk's 1,000 codes then cost three
     times as much a query."""
 
+    def get_prep_lookup(self):
+        return list(self.rhs)  # codes as read (text): nothing to prepare, value by value
+
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
 
 
 def any_of(field: str, values: Iterable) -> _AnyOf:

@@ -104,13 +104,16 @@ class MemberImporter(Importer):
     def __init__(self, *, user, context=None):
         super().__init__(user=user, context=context)
         self.seen_codes: set[str] = set()
+        # Cells by code, as resolved by earlier chunks (None: not the user's): a roster
+        # names the same few hundred cells in every chunk.
+        self.units: dict[str, Organisation | None] = {}
         self.seen_cards: dict[str, str] = {}
         self.today = timezone.localdate()
 
     def prepare(self, rows: list[Row], report: ImportReport) -> MemberPlan:
         self._check_duplicates(rows, report)
         codes = {row.values["code"] for row in rows if "code" in row.values}
-        units = visible_units(self.user, {row.values.get("unit") for row in rows} - {"", None})
+        units = self._units({row.values.get("unit") for row in rows} - {"", None})
         existing = {
             m.code: m
             for m in self.lock(Member.objects.filter(any_of("code", codes)).select_related("unit"))
@@ -145,6 +148,14 @@ class MemberImporter(Importer):
             transfers=plan.transfers,
             **self.audit,
         )
+
+    def _units(self, codes: set[str]) -> dict[str, Organisation | None]:
+        """The cells these codes name, looked up once per import (none for a code outside
+        the user's units)."""
+        if unknown := codes - self.units.keys():
+            found = visible_units(self.user, unknown)
+            self.units.update({code: found.get(code) for code in unknown})
+        return self.units
 
     def _fields_in_file(self, rows: list[Row]) -> list[str]:
         present = set().union(*(row.values.keys() for row in rows)) if rows else set()
