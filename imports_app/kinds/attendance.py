@@ -8,10 +8,9 @@ from imports_app.engine import (
     ImportReport,
     Row,
     choice_parser,
-    code_parser,
     text_parser,
 )
-from imports_app.kinds.common import Kind, out_of_scope
+from imports_app.kinds.common import Kind, member_code_column, out_of_scope
 from imports_app.resources import ScopedResource, export_resource
 from sessions_app import access, services
 from sessions_app.choices import (
@@ -36,14 +35,7 @@ class AttendanceImporter(Importer):
     kind = "attendance"
     title = "điểm danh"
     columns = [
-        Column(
-            "Mã đảng viên",
-            "code",
-            code_parser(20),
-            required=True,
-            example="DV000123",
-            export="member__code",
-        ),
+        member_code_column(),
         Column(
             "Họ và tên",
             "full_name",

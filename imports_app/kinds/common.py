@@ -7,8 +7,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from imports_app.engine import CellError, Importer, any_of, cell_text
-from sessions_app import access
+from imports_app.engine import (
+    CellError,
+    Column,
+    Importer,
+    RecordPlan,
+    any_of,
+    cell_text,
+    code_parser,
+)
+from sessions_app import access, services
 from sessions_app.models import Organisation
 from sessions_app.text import parse_symbol
 
@@ -28,6 +36,33 @@ class Kind:
     @property
     def name(self) -> str:
         return self.importer.kind
+
+
+class RecordImporter(Importer):
+    """An importer whose plan is a RecordPlan (new and changed records of one model),
+    written by one bulk service with the import's audit (who, why)."""
+
+    write_service = staticmethod(services.checked_rows_write)
+
+    def write(self, plan: RecordPlan) -> None:
+        self.write_service(
+            creates=plan.creates,
+            updates=plan.updates,
+            update_fields=plan.update_fields,
+            **self.audit,
+        )
+
+
+def member_code_column() -> Column:
+    """The member a row is about, by code; its export reads the related member's code."""
+    return Column(
+        "Mã đảng viên",
+        "code",
+        code_parser(20),
+        required=True,
+        example="DV000123",
+        export="member__code",
+    )
 
 
 def constraint_message(model: type[models.Model], name: str) -> str:

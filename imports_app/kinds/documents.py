@@ -2,7 +2,6 @@
 
 from imports_app.engine import (
     Column,
-    Importer,
     ImportReport,
     RecordPlan,
     Row,
@@ -11,7 +10,7 @@ from imports_app.engine import (
     parse_date,
     text_parser,
 )
-from imports_app.kinds.common import Kind, parse_document_symbol
+from imports_app.kinds.common import Kind, RecordImporter, parse_document_symbol
 from imports_app.resources import ScopedResource, export_resource
 from sessions_app import services
 from sessions_app.models import (
@@ -21,8 +20,10 @@ from sessions_app.models import (
 DOCUMENT_FIELDS = ["issued_on", "title", "issuing_body", "report_required"]
 
 
-class DocumentImporter(Importer):
+class DocumentImporter(RecordImporter):
     """Documents by symbol and term; the symbol is parsed into its number, kind and issuer."""
+
+    write_service = staticmethod(services.documents_import)
 
     kind = "documents"
     title = "văn bản"
@@ -85,14 +86,6 @@ class DocumentImporter(Importer):
             label,
             map(self.header_of, changed),
             record=document,
-        )
-
-    def write(self, plan: RecordPlan) -> None:
-        services.documents_import(
-            creates=plan.creates,
-            updates=plan.updates,
-            update_fields=plan.update_fields,
-            **self.audit,
         )
 
 

@@ -2,7 +2,6 @@
 
 from imports_app.engine import (
     Column,
-    Importer,
     ImportReport,
     RecordPlan,
     Row,
@@ -11,9 +10,8 @@ from imports_app.engine import (
     parse_date,
     text_parser,
 )
-from imports_app.kinds.common import Kind, constraint_message
+from imports_app.kinds.common import Kind, RecordImporter, constraint_message
 from imports_app.resources import ScopedResource, export_resource
-from sessions_app import services
 from sessions_app.models import (
     Inspection,
     RemediationItem,
@@ -22,7 +20,7 @@ from sessions_app.models import (
 REMEDIATION_FIELDS = ["due_on", "resolved_on", "resolution"]
 
 
-class RemediationImporter(Importer):
+class RemediationImporter(RecordImporter):
     """Remediation items, by the inspected unit's code, the inspection's start date and
     the item's wording."""
 
@@ -146,14 +144,6 @@ class RemediationImporter(Importer):
             report.classify(row, "changed", label, map(self.header_of, changed))
         else:
             report.classify(row, "unchanged", label)
-
-    def write(self, plan: RecordPlan) -> None:
-        services.checked_rows_write(
-            creates=plan.creates,
-            updates=plan.updates,
-            update_fields=plan.update_fields,
-            **self.audit,
-        )
 
 
 class RemediationExport(ScopedResource):

@@ -5,22 +5,26 @@ from typing import Any
 from imports_app.engine import (
     CellError,
     Column,
-    Importer,
     ImportReport,
     RecordPlan,
     Row,
     changed_fields,
     choice_parser,
-    code_parser,
     parse_bool,
     parse_date,
     parse_decimal,
     parse_int,
     text_parser,
 )
-from imports_app.kinds.common import Kind, constraint_message, out_of_scope, parse_document_symbol
+from imports_app.kinds.common import (
+    Kind,
+    RecordImporter,
+    constraint_message,
+    member_code_column,
+    out_of_scope,
+    parse_document_symbol,
+)
 from imports_app.resources import DecimalCommaWidget, ScopedResource, export_resource
-from sessions_app import services
 from sessions_app.choices import (
     ReportStatus,
 )
@@ -50,20 +54,13 @@ def parse_grade(value: Any):
     return grade.quantize(grade.__class__("0.01"))
 
 
-class WrittenReportImporter(Importer):
+class WrittenReportImporter(RecordImporter):
     """Statuses of written reports, by member code and document symbol."""
 
     kind = "written_reports"
     title = "bài thu hoạch"
     columns = [
-        Column(
-            "Mã đảng viên",
-            "code",
-            code_parser(20),
-            required=True,
-            example="DV000123",
-            export="member__code",
-        ),
+        member_code_column(),
         Column(
             "Số ký hiệu văn bản",
             "symbol",
@@ -161,14 +158,6 @@ class WrittenReportImporter(Importer):
         if wr.lacks_required_action_plan():
             report.error(row, "Kế hoạch hành động", WrittenReport.LEADER_PLAN_MESSAGE)
         return row.ok
-
-    def write(self, plan: RecordPlan) -> None:
-        services.checked_rows_write(
-            creates=plan.creates,
-            updates=plan.updates,
-            update_fields=plan.update_fields,
-            **self.audit,
-        )
 
 
 class WrittenReportExport(ScopedResource):
