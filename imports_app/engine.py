@@ -111,6 +111,9 @@ class Table:
     file_format: str
     encoding: str = ""
     delimiter: str = ""
+    # Sheets hidden in Excel (lookup lists, old data): read only when chosen, or when no
+    # visible sheet has the header.
+    hidden: frozenset[str] = frozenset()
 
     @property
     def sheet_names(self) -> list[str]:
@@ -356,7 +359,8 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
 
         return rows
 
-    return Table({sheet.title: reader(sheet) for sheet in sheets}, "xlsx")
+    hidden = frozenset(sheet.title for sheet in sheets if sheet.sheet_state != "visible")
+    return Table({sheet.title: reader(sheet) for sheet in sheets}, "xlsx", hidden=hidden)
 
 
 # --- reading cells ---------------------------------------------------------------------
@@ -778,7 +782,9 @@ def locate_header(
         raise ImportRefused(f"Tệp không có trang tính “{sheet}”.")
     required = {column.key for column in importer.columns if column.required}
     best: tuple[int, str, int, list[Any]] | None = None
-    for name in [sheet] if sheet else list(table.sheets):
+    # Without a choice, visible sheets first: data hidden in Excel is not what the user sees.
+    ordered = sorted(table.sheets, key=lambda name: name in table.hidden)
+    for name in [sheet] if sheet else ordered:
         rows = table.sheets[name]()
         scanned = list(islice(rows, HEADER_SCAN_ROWS))
         for index, (number, cells) in enumerate(scanned):
