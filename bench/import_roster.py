@@ -4,7 +4,9 @@
 
 The database named in DATABASE_URL is emptied first (it must be a scratch database).
 Options: --rows N (default 100000), --sample N (rows of the row-by-row comparison),
---trace (one more import under tracemalloc, for its peak allocations).
+--repeat N (the floors and the first import are each run N times, default 3: the
+median is printed, with the range, since the shared machine's load moves single runs by
+a third), --trace (one more import under tracemalloc, for its peak allocations).
 
 In the same run, beside our pipeline (preview, confirm, the same file again):
 - the floor: COPY of the same file into a scratch table, then INSERT ... SELECT into the
@@ -22,6 +24,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -38,7 +41,7 @@ from import_export import fields, resources, widgets  # noqa: E402
 from tablib import Dataset  # noqa: E402
 
 from imports_app.engine import import_run, read_table  # noqa: E402
-from imports_app.importers import MemberImporter  # noqa: E402
+from imports_app.kinds.members import MemberImporter  # noqa: E402
 from sessions_app import services  # noqa: E402
 from sessions_app.choices import UnitKind  # noqa: E402
 from sessions_app.models import Member, MemberPlacement, Organisation  # noqa: E402
@@ -213,11 +216,17 @@ def row_by_row(data: bytes, sample: int) -> float:
     return elapsed
 
 
+def spread(values) -> str:
+    values = sorted(values)
+    return f"({values[0]:.2f}–{values[-1]:.2f})" if len(values) > 1 else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--cells", type=int, default=1_000)
     parser.add_argument("--sample", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--trace", action="store_true", help="also measure peak allocations")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -234,10 +243,20 @@ def main() -> None:
     print(
         f"{args.rows:,} rows, {len(data) / 1e6:.1f} MB CSV, {len(cells):,} cells, {connection.vendor}"
     )
-    copied, elapsed = floor(data, history=False)
-    print(f"floor: COPY into a scratch table {copied:6.2f} s; + INSERT ... SELECT {elapsed:6.2f} s")
-    _, with_history = floor(data, history=True)
-    print(f"floor with audit-history rows: {with_history:6.2f} s")
+    # Interleaved, so that a burst of load on the shared machine falls on both.
+    floors, histories, firsts = [], [], []
+    for _ in range(args.repeat):
+        floors.append(floor(data, history=False))
+        histories.append(floor(data, history=True)[1])
+        report, elapsed, first_queries, _ = timed_import(data, user, trace=False)
+        firsts.append(elapsed)
+        wipe()
+    copied = median(c for c, _ in floors)
+    elapsed, with_history, first = median(e for _, e in floors), median(histories), median(firsts)
+    print(
+        f"floor: COPY into a scratch table {copied:6.2f} s; + INSERT ... SELECT {elapsed:6.2f} s {spread(f[1] for f in floors)}"
+    )
+    print(f"floor with audit-history rows: {with_history:6.2f} s {spread(histories)}")
 
     report, elapsed, queries, _ = timed_import(data, user, trace=False, dry_run=True)
     print(
@@ -245,8 +264,9 @@ def main() -> None:
     )
     report, elapsed, queries, _ = timed_import(data, user, trace=False)
     print(
-        f"first import:  {elapsed:6.1f} s  {args.rows / elapsed:8,.0f} rows/s  {queries} queries  "
-        f"{report.counts}  ({elapsed / with_history:.1f}x the floor with history)"
+        f"first import:  {first:6.1f} s {spread(firsts)}  {args.rows / first:8,.0f} rows/s  "
+        f"{first_queries} queries  {report.counts}  ({first / with_history:.1f}x the floor "
+        f"with history, median of {args.repeat})"
     )
     report, elapsed, queries, _ = timed_import(data, user, trace=False)
     print(

@@ -1,7 +1,8 @@
 """Import and export in the admin: upload, preview, confirm; templates; filtered exports.
 
-Add `RecordIOMixin` to a ModelAdmin and set `io_kind` (a key of IMPORTERS/RESOURCES);
-add `SessionAttendanceIOMixin` to the StudySession admin for its attendance list.
+The views only ask imports_app/services.py for a job's transitions. imports_app/admin.py
+adds `RecordIOMixin` (with the kind's `io_kind`) to the admin of each kind's model and
+`SessionAttendanceIOMixin` to the StudySession admin: sessions_app never imports this app.
 """
 
 import tablib
@@ -27,9 +28,8 @@ from imports_app.engine import (
     neutralise_formula,
     read_table,
 )
-from imports_app.importers import IMPORTERS
+from imports_app.kinds import IMPORTERS, RESOURCES
 from imports_app.models import ImportJob, ImportJobStatus
-from imports_app.resources import RESOURCES
 from sessions_app import access
 from sessions_app.collation import roster_order
 from sessions_app.models import Attendance, Organisation, StudySession

@@ -13,7 +13,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from imports_app.engine import ImportRefused, import_run, read_table
-from imports_app.importers import IMPORTERS
+from imports_app.kinds import IMPORTERS
 from imports_app.models import ImportJob, ImportJobStatus
 from sessions_app.models import StudySession
 

@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from imports_app.admin_io import RecordIOMixin, SessionAttendanceIOMixin
 from reports_app import selectors as report_selectors
 from reports_app.admin_filters import ReportLinksMixin, RequiredMembersFilter
 from sessions_app import access, selectors, services
@@ -64,8 +63,7 @@ def _adopt(obj, created):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
-    io_kind = "organisations"
+class OrganisationAdmin(ReportLinksMixin, ScopedAdmin):
     report_unit_lookup = "path"
     form = OrganisationForm
     list_display = [
@@ -176,8 +174,7 @@ class SourceArticleAdmin(ReferenceDataAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(RecordIOMixin, ReferenceDataAdmin):
-    io_kind = "documents"
+class DocumentAdmin(ReferenceDataAdmin):
     form = DocumentForm
     list_display = [
         "symbol",
@@ -232,8 +229,7 @@ class ExemptedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
-    io_kind = "members"
+class MemberAdmin(ReportLinksMixin, ScopedAdmin):
     list_display = [
         "full_name",
         "code",
@@ -372,7 +368,7 @@ class MakeupFilter(admin.SimpleListFilter):
 
 
 @admin.register(StudySession)
-class StudySessionAdmin(ReportLinksMixin, SessionAttendanceIOMixin, ScopedAdmin):
+class StudySessionAdmin(ReportLinksMixin, ScopedAdmin):
     list_display = [
         "title",
         "held_on",
@@ -566,10 +562,8 @@ def _group_by_unit(rows):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
-    io_kind = "attendance"
+class AttendanceAdmin(ReportLinksMixin, ScopedAdmin):
     report_lookups = frozenset({"session__documents__id__exact", "session__makeup_of__isnull"})
-    io_import = False  # rows need their session: import from the session page
     form = AttendanceForm
     list_display = ["member", "session", "status", "note", "recorded_by", "recorded_at"]
     list_select_related = ["member", "session", "recorded_by"]
@@ -678,8 +672,7 @@ class InspectionAdmin(ReportLinksMixin, ScopedAdmin):
 
 
 @admin.register(RemediationItem)
-class RemediationItemAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
-    io_kind = "remediations"
+class RemediationItemAdmin(ReportLinksMixin, ScopedAdmin):
     report_unit_lookup = "inspection__inspected_unit__path"
     report_lookups = frozenset(
         {

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from openpyxl import Workbook
 
-from imports_app.admin_io import RecordIOMixin
 from reports_app.admin_filters import ReportLinksMixin
 from reports_app.exports import neutralise
 from sessions_app import access, audit, selectors, services
@@ -172,8 +171,7 @@ def send_back_selected(modeladmin, request, queryset):
 
 
 @admin.register(WrittenReport)
-class WrittenReportAdmin(ReportLinksMixin, RecordIOMixin, ScopedAdmin):
-    io_kind = "written_reports"
+class WrittenReportAdmin(ReportLinksMixin, ScopedAdmin):
     report_unit_lookup = "member__unit__path"
     report_lookups = frozenset(
         {

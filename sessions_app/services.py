@@ -3,12 +3,12 @@
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -49,12 +49,25 @@ from sessions_app.report_files import ReportFile, clean_text
 from sessions_app.roles import groups_for, managed_group_names
 from sessions_app.selectors import members_required_at
 
+TOP_LEVEL_UNIT_MESSAGE = (
+    "Chỉ quản trị hệ thống mới thêm được đơn vị cấp cao nhất; hãy ghi mã đơn vị cấp trên."
+)
+
+
+def organisation_top_level_check(*, by) -> None:
+    """Only a superuser adds a top-level unit; everyone else adds under a unit they see.
+    (`by` None: a seed or a command, not a person.)"""
+    if by is not None and user_scope_path(by) != "":
+        raise ValidationError({"parent": TOP_LEVEL_UNIT_MESSAGE})
+
 
 @transaction.atomic
 def organisation_create(
     *, parent: Organisation | None, by=None, reason: str = "", **fields
 ) -> Organisation:
     """Add a unit under its parent (or as a root) so its tree path is set."""
+    if parent is None:
+        organisation_top_level_check(by=by)
     unit = audit.attribute(Organisation(**fields), by=by, reason=reason)
     unit.full_clean(exclude=["path", "depth", "numchild"], validate_constraints=False)
     if parent is None:
@@ -118,6 +131,14 @@ def member_update(*, member: Member, **fields) -> Member:
     return member
 
 
+def member_transfer_date_check(*, current: MemberPlacement | None, on: datetime.date) -> None:
+    """A transfer starts after the placement it ends did: the past stays where it was."""
+    if current is not None and on <= current.started_on:
+        raise ValidationError(
+            {"on": f"Ngày chuyển phải sau ngày bắt đầu sinh hoạt ({current.started_on:%d/%m/%Y})."}
+        )
+
+
 @transaction.atomic
 def member_transfer(*, member: Member, to_unit: Organisation | None, on: datetime.date) -> Member:
     """Move a member to another cell on a date, or out of the system (to_unit=None).
@@ -125,13 +146,8 @@ def member_transfer(*, member: Member, to_unit: Organisation | None, on: datetim
     The past stays where it was: the old placement ends on that date.
     """
     current = member.placements.select_for_update().filter(ended_on__isnull=True).first()
+    member_transfer_date_check(current=current, on=on)
     if current is not None:
-        if on <= current.started_on:
-            raise ValidationError(
-                {
-                    "on": f"Ngày chuyển phải sau ngày bắt đầu sinh hoạt ({current.started_on:%d/%m/%Y})."
-                }
-            )
         if to_unit is not None and current.unit_id == to_unit.pk:
             raise ValidationError({"to_unit": "Đảng viên đang sinh hoạt ở chi bộ này."})
         current.ended_on = on
@@ -230,35 +246,39 @@ def _member_names(member_ids: set[int]) -> str:
     )
 
 
-def _check_attendance_members(session: StudySession, member_ids: set[int], by=None) -> None:
-    """Every member must be required at the session, and (when `by` is a user) placed in
-    that user's subtree on the day: a cell never records a neighbouring cell's members."""
+NOT_OWN_MEMBER_MESSAGE = "Chỉ được điểm danh đảng viên thuộc đơn vị của bạn"
+
+
+def not_at_session_message(session: StudySession) -> str:
+    return f"Đảng viên không thuộc các đơn vị tham gia hội nghị vào ngày {session.held_on:%d/%m/%Y}"
+
+
+def attendance_outsiders(
+    *, session: StudySession, member_ids: set[int], by=None
+) -> tuple[set[int], set[int]]:
+    """Who of these members may not be recorded at the session: (those not required
+    there that day, those required but outside `by`'s subtree, when `by` is a user).
+    A cell never records a neighbouring cell's members. Two queries at most."""
     scope = user_scope_path(by) if by is not None else ""
     if scope is None:
         raise ValidationError({"member": "Tài khoản của bạn chưa được gắn với đơn vị nào."})
     required = members_required_at(session).filter(pk__in=member_ids)
     outsiders = member_ids - set(required.values_list("pk", flat=True))
-    if outsiders:
-        raise ValidationError(
-            {
-                "member": (
-                    "Đảng viên không thuộc các đơn vị tham gia hội nghị vào ngày "
-                    f"{session.held_on:%d/%m/%Y}: {_member_names(outsiders)}."
-                )
-            }
-        )
+    others = set()
     if scope:
         own = members_required_at(session, within=scope).filter(pk__in=member_ids)
-        others = member_ids - set(own.values_list("pk", flat=True))
-        if others:
-            raise ValidationError(
-                {
-                    "member": (
-                        "Chỉ được điểm danh đảng viên thuộc đơn vị của bạn; không được ghi cho: "
-                        f"{_member_names(others)}."
-                    )
-                }
-            )
+        others = member_ids - outsiders - set(own.values_list("pk", flat=True))
+    return outsiders, others
+
+
+def _check_attendance_members(session: StudySession, member_ids: set[int], by=None) -> None:
+    outsiders, others = attendance_outsiders(session=session, member_ids=member_ids, by=by)
+    if outsiders:
+        message = f"{not_at_session_message(session)}: {_member_names(outsiders)}."
+        raise ValidationError({"member": message})
+    if others:
+        message = f"{NOT_OWN_MEMBER_MESSAGE}; không được ghi cho: {_member_names(others)}."
+        raise ValidationError({"member": message})
 
 
 @transaction.atomic
@@ -718,7 +738,7 @@ BULK_BATCH_SIZE = 1000
 @transaction.atomic
 def members_import(
     *,
-    creates: list[tuple[Member, datetime.date]],
+    creates: list[tuple[dict[str, Any], datetime.date]],
     updates: list[Member],
     update_fields: list[str],
     transfers: list[tuple[Member, MemberPlacement | None, datetime.date]],
@@ -729,24 +749,23 @@ def members_import(
 
     The same rules as member_create and member_transfer: a new member opens a placement;
     a transfer ends the open placement on its date and opens one in the new cell (none
-    when the member leaves the system). bulk_create skips save(), so the search key is
-    filled here; bulk writes send no signals, so their history is written here too, in
-    the importing user's name.
+    when the member leaves the system). New members come as their field values with the
+    day they were placed: a roster of 100,000 builds no model instance per new row.
+    Bulk writes skip save() and send no signals, so the search key and the history (in
+    the importing user's name) are written here.
     """
     audited = {"by": by, "reason": reason, "batch_size": BULK_BATCH_SIZE}
-    for member, _ in creates:
-        member.fill_search_text()
-    # PostgreSQL takes new rows by COPY (the bulk path's 1,000-row INSERTs and one Python
-    # history object per row cost ten times as much); SQLite keeps the bulk path.
-    if connection.vendor == "postgresql":
-        create = partial(audit.copy_create_audited, by=by, reason=reason)
-    else:
-        create = partial(audit.bulk_create_audited, **audited)
-    created = create([m for m, _ in creates])
+    rows = []
+    for fields, _ in creates:
+        fields["search_text"] = Member.search_key(
+            fields["code"], fields.get("card_number", ""), fields["full_name"]
+        )
+        rows.append(fields)
+    created = audit.insert_rows_audited(Member, rows, **audited)
     placements = [
-        MemberPlacement(member=member, unit_id=member.unit_id, started_on=placed_on)
-        for member, (_, placed_on) in zip(created, creates, strict=True)
-        if member.unit_id is not None  # a restored member who had already left
+        {"member_id": member_id, "unit_id": fields["unit_id"], "started_on": placed_on}
+        for member_id, (fields, placed_on) in zip(created, creates, strict=True)
+        if fields.get("unit_id") is not None  # a restored member who had already left
     ]
     for member in updates:
         member.fill_search_text()
@@ -757,13 +776,11 @@ def members_import(
             current.ended_on = on
             closing.append(current)
         if member.unit_id is not None:
-            placements.append(MemberPlacement(member=member, unit_id=member.unit_id, started_on=on))
+            placements.append({"member_id": member.pk, "unit_id": member.unit_id, "started_on": on})
     audit.bulk_update_audited(closing, ["ended_on"], **audited)
-    create(placements)
+    audit.insert_rows_audited(MemberPlacement, placements, **audited)
     obligations_refresh(
-        member_ids=[m.pk for m in created]
-        + [m.pk for m in updates]
-        + [member.pk for member, _, _ in transfers]
+        member_ids=created + [m.pk for m in updates] + [member.pk for member, _, _ in transfers]
     )
 
 

@@ -16,10 +16,16 @@ def nfc(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value or "").split())
 
 
+# Vietnamese tones and vowel marks decompose into the Combining Diacritical Marks block:
+# translate() drops them in one pass (fold runs for every row of a 100,000-row import).
+_MARKS = dict.fromkeys(c for c in range(0x300, 0x370) if unicodedata.combining(chr(c)))
+
+
 def fold(value: str) -> str:
     """Search key: no diacritics, đ as d, lower case, single spaces ('Triệu Sơn' -> 'trieu son')."""
-    decomposed = unicodedata.normalize("NFD", value or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = unicodedata.normalize("NFD", value or "").translate(_MARKS)
+    if not stripped.isascii():  # marks of other blocks, if any
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return " ".join(stripped.lower().split())
 

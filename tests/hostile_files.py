@@ -193,3 +193,21 @@ def corrupt_deflate(data: bytes, part: str = "xl/worksheets/sheet1.xml") -> byte
     broken = bytearray(data)
     broken[middle : middle + 16] = b"\xff" * 16
     return bytes(broken)
+
+
+def xlsx_from_values(rows: list[list] | dict[str, tuple[list[list], str]]) -> bytes:
+    """A workbook written by openpyxl with typed cells (numbers, dates, times, booleans):
+    one sheet of rows, or sheets by name, each (rows, "visible" or "hidden")."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheets = rows if isinstance(rows, dict) else {"Sheet1": (rows, "visible")}
+    workbook.remove(workbook.active)
+    for name, (values, state) in sheets.items():
+        sheet = workbook.create_sheet(name)
+        sheet.sheet_state = state
+        for row in values:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

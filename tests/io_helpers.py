@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from imports_app.engine import ImportReport, import_run, read_table
-from imports_app.importers import IMPORTERS
+from imports_app.kinds import IMPORTERS
 
 DATA = Path(__file__).parent / "data"
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from imports_app.resources import MemberResource
+from imports_app.kinds import RESOURCES
 from sessions_app import services
 from sessions_app.choices import MemberStatus
 from sessions_app.models import Inspection, Member, RemediationItem
@@ -42,7 +42,7 @@ def test_the_export_follows_the_admins_current_filters(tree, roster, admin_clien
 
 
 def test_the_export_holds_only_what_the_user_may_see(tree, roster, alice):
-    dataset = MemberResource(user=alice).export(Member.objects.all())
+    dataset = RESOURCES["members"](user=alice).export(Member.objects.all())
 
     assert sorted(row[0] for row in dataset) == ["A001", "A002", "A003"]
 

@@ -2,6 +2,7 @@
 message naming the limit or the row, never a 500, never a job left running, and reading
 any of them stays within bounded memory."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -15,9 +16,10 @@ from django.test import Client
 from django.urls import reverse
 
 from imports_app.engine import ImportRefused, read_table
-from imports_app.importers import MemberImporter
+from imports_app.kinds.members import MemberImporter
 from imports_app.models import ImportJob, ImportJobStatus
-from sessions_app.models import Member
+from sessions_app.models import Member, WrittenReport
+from tests import builders
 from tests import hostile_files as hostile
 from tests.io_helpers import messages, run_import
 
@@ -242,6 +244,68 @@ def test_an_unexpected_error_ends_the_job_failed_with_the_detail_in_the_log(
     )
     assert "boom in prepare" not in page.content.decode()
     assert "boom in prepare" in caplog.text
+
+
+def _as_clerk(alice) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    return client
+
+
+def test_invisible_marks_in_a_code_do_not_make_a_second_member(tree, alice):
+    """A BOM or zero-width space pasted into a cell is invisible in Excel; before, the
+    member "\ufeffN1" was created beside "N1"."""
+    content = csv_bytes(
+        "\ufeffN1,An,CBA1,01/05/2015", "N1\u200b,An,CBA1,01/05/2015", "\u200b,Bình,CBA1,01/05/2015"
+    )
+    client = _as_clerk(alice)
+
+    response = upload(client, "vo-hinh.csv", content)
+    page = client.get(response.url).content.decode()
+
+    assert "Dòng 3, cột “Mã đảng viên”: Mã đảng viên “N1” xuất hiện hai lần trong tệp." in page
+    assert "Dòng 4, cột “Mã đảng viên”: Chưa nhập giá trị bắt buộc." in page
+    assert Member.objects.count() == 0
+
+
+def test_a_grade_of_nan_is_a_row_error_not_a_failed_job(tree, roster, alice):
+    """Decimal("NaN") parses, then fails every comparison: the job used to end FAILED."""
+    builders.document()
+    content = (
+        "Mã đảng viên,Số ký hiệu văn bản,Tình trạng,Ngày nộp,Điểm\n"
+        "A002,114-QĐ/TW,Yêu cầu viết lại,20/09/2023,NaN\n"
+        "A003,114-QĐ/TW,Yêu cầu viết lại,20/09/2023,Infinity\n"
+    ).encode()
+    client = _as_clerk(alice)
+
+    response = client.post(
+        reverse("admin:sessions_app_writtenreport_import"),
+        {"file": SimpleUploadedFile("diem.csv", content)},
+    )
+    page = client.get(response.url).content.decode()
+
+    assert ImportJob.objects.get().status == ImportJobStatus.INVALID
+    assert "Dòng 2, cột “Điểm”: “NaN” không phải số." in page
+    assert "Dòng 3, cột “Điểm”: “Infinity” không phải số." in page
+    assert WrittenReport.objects.count() == 0
+
+
+def test_typed_excel_cells_are_read_or_named(tree, alice):
+    """Numbers, booleans, date-times and times where an office typed them in Excel."""
+    content = hostile.xlsx_from_values(
+        [
+            ["Mã đảng viên", "Họ và tên", "Mã chi bộ", "Ngày vào Đảng", "Số thẻ đảng viên"],
+            [12345, "An", "CBA1", datetime.datetime(2015, 5, 1, 13, 30), 79012345.0],
+            ["N2", "Bình", "CBA1", datetime.time(10, 0), None],
+        ]
+    )
+    client = _as_clerk(alice)
+
+    response = upload(client, "kieu-o.xlsx", content)
+    page = client.get(response.url).content.decode()
+
+    assert "Dòng 3, cột “Ngày vào Đảng”: “10:00:00” không phải ngày" in page
+    assert [e[0] for e in ImportJob.objects.get().report["errors"]] == [3]
 
 
 # --- memory ----------------------------------------------------------------------------

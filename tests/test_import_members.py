@@ -243,6 +243,30 @@ def test_a_thousand_rows_take_as_many_queries_as_a_hundred(
     assert len(hundred.captured_queries) < 20
 
 
+def test_queries_grow_by_the_same_number_with_each_chunk_not_with_rows(tree, superuser):
+    """A fixed number of queries a chunk (the cells are looked up in the first one only)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imports_app.engine import import_run, read_table
+    from imports_app.kinds.members import MemberImporter
+
+    counts = []
+    for chunks in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            report = import_run(
+                MemberImporter(user=superuser),
+                read_table(_roster_csv(100 * chunks)),
+                dry_run=False,
+                chunk_size=100,
+            )
+        assert report.counts["new"] == 100 * chunks
+        counts.append(len(captured.captured_queries))
+        Member.objects.all().delete()
+
+    assert counts[2] - counts[1] == counts[1] - counts[0] < 20
+
+
 def test_reimporting_a_thousand_rows_is_bounded_too(tree, superuser, django_assert_max_num_queries):
     run_import("members", _roster_csv(1000), user=superuser)
 

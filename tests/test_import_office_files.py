@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
+from django.test import Client
 from django.urls import reverse
 
 from imports_app import services as job_services
@@ -103,6 +104,26 @@ def test_the_data_is_read_from_the_first_sheet_with_the_header_and_the_page_says
     assert "Đã đọc trang tính “Chi bộ 1”, dòng tiêu đề là dòng 1." in page
     assert '<option value="Chi bộ 2">Chi bộ 2</option>' in page
     assert "1</strong> mới" in page
+
+
+def test_a_sheet_hidden_in_excel_is_not_read_before_the_visible_one(tree, alice):
+    """Offices hide sheets of old data or lookup lists; the import used to read a hidden
+    sheet that came first, importing rows the user never saw."""
+    rows = [["Mã đảng viên", "Họ và tên", "Mã chi bộ", "Ngày vào Đảng"]]
+    content = hostile.xlsx_from_values(
+        {
+            "Năm trước": (rows + [["OLD1", "Cũ", "CBA1", "01/05/2015"]], "hidden"),
+            "Danh sách": (rows + [["N1", "An", "CBA1", "01/05/2015"]], "visible"),
+        }
+    )
+    client = Client()
+    client.force_login(alice)
+
+    response = upload(client, "an-trang.xlsx", content)
+    client.post(response.url)
+
+    assert ImportJob.objects.get().report["sheet"] == "Danh sách"
+    assert list(Member.objects.values_list("code", flat=True)) == ["N1"]
 
 
 def test_the_user_can_have_another_sheet_read(tree, admin_client):

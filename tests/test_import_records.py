@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from sessions_app import services
 from sessions_app.choices import AttendanceStatus, ReportStatus, Sector, UnitKind
 from sessions_app.models import (
     Attendance,
@@ -132,8 +133,8 @@ def test_a_member_outside_the_sessions_units_duplicates_and_bad_statuses_are_nam
     assert messages(report) == [
         "Dòng 5, cột “Điểm danh”: “Trốn” không thuộc các giá trị cho phép: Có mặt, Đi muộn, "
         "Vắng có lý do, Vắng không lý do.",
-        "Dòng 3, cột “Mã đảng viên”: Đảng viên “Hoàng Văn Em (A005)” không thuộc các đơn vị "
-        "tham gia hội nghị vào ngày 01/09/2023.",
+        "Dòng 3, cột “Mã đảng viên”: Đảng viên không thuộc các đơn vị tham gia hội nghị vào "
+        "ngày 01/09/2023: Hoàng Văn Em (A005).",
         "Dòng 4, cột “Mã đảng viên”: Mã đảng viên “A001” xuất hiện hai lần trong tệp.",
     ]
     assert Attendance.objects.count() == 0
@@ -212,3 +213,22 @@ def test_a_remediation_resolved_without_a_result_is_a_row_error(inspection, supe
         "đầu ngày 16/03/2024 trong phạm vi đơn vị của bạn.",
     ]
     assert RemediationItem.objects.count() == 0
+
+
+def test_a_member_who_moved_to_a_neighbouring_cell_is_refused_on_the_row(tree, alice):
+    """The roll call's own rule (services.attendance_outsiders): a cell sees the member it
+    once had, but records only its own members; the row says so before anything is written."""
+    moved = builders.member(tree["cell_a1"], "Phạm Văn Dũng", code="A009")
+    services.member_transfer(member=moved, to_unit=tree["cell_a2"], on=datetime.date(2023, 1, 1))
+    study = builders.session(
+        tree["commune_a"], [tree["cell_a1"], tree["cell_a2"]], [builders.document()]
+    )
+    content = "Mã đảng viên,Điểm danh\nA009,Có mặt\n".encode()
+
+    report = run_import("attendance", content, user=alice, context=study)
+
+    assert messages(report) == [
+        "Dòng 2, cột “Mã đảng viên”: Chỉ được điểm danh đảng viên thuộc đơn vị của bạn: "
+        "Phạm Văn Dũng (A009)."
+    ]
+    assert Attendance.objects.count() == 0

@@ -412,7 +412,7 @@ def _markers(record) -> set[str]:
 
 
 def _examples() -> set[str]:
-    from imports_app.importers import IMPORTERS
+    from imports_app.kinds import IMPORTERS
 
     return {str(c.example) for importer in IMPORTERS.values() for c in importer.columns}
 
