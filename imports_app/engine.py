@@ -28,7 +28,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, lookups
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -636,24 +635,6 @@ class ImportReport:
             "sheets": self.sheets,
             "header_row": self.header_row,
         }
-
-
-class _AnyOf(lookups.In):
-    """`IN (…)`, sent to PostgreSQL as `= ANY(%s)` with one array parameter: psycopg
-    quotes an IN list's parameters one by one, and a chunk's 1,000 codes then cost three
-    times as much a query."""
-
-    def get_prep_lookup(self):
-        return list(self.rhs)  # codes as read (text): nothing to prepare, value by value
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
-
-
-def any_of(field: str, values: Iterable) -> _AnyOf:
-    """A filter `field IN values` for a chunk's codes: `queryset.filter(any_of("code", codes))`."""
-    return _AnyOf(F(field), list(values))
 
 
 def changed_fields(instance, values: dict[str, Any], fields: Iterable[str]) -> list[str]:

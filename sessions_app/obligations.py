@@ -22,6 +22,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from sessions_app.choices import AttendanceStatus, Audience
+from sessions_app.lookups import any_of, in_sql
 from sessions_app.models import (
     Attendance,
     AttendanceObligation,
@@ -78,7 +79,7 @@ def _chunks(ids: Iterable[int]) -> list[list[int]]:
 
 
 def _in(column: str, ids: list[int]) -> tuple[str, list]:
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    return in_sql(column, ids)
 
 
 # --- the rule, as SQL ------------------------------------------------------------------
@@ -277,7 +278,7 @@ def _apply(model, keys: tuple[str, str], fields, desired: dict, existing: dict) 
 
 def _ids_q(field: str, ids) -> Q:
     ids = set(ids)
-    return Q(**{f"{field}__in": ids}) if ids else Q(pk__in=[])
+    return Q(any_of(field, ids)) if ids else Q(pk__in=[])
 
 
 # --- tallies -------------------------------------------------------------------------------

@@ -12,11 +12,11 @@ from imports_app.engine import (
     Column,
     Importer,
     RecordPlan,
-    any_of,
     cell_text,
     code_parser,
 )
 from sessions_app import access, services
+from sessions_app.lookups import any_of
 from sessions_app.models import Organisation
 from sessions_app.text import parse_symbol
 

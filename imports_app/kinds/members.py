@@ -13,7 +13,6 @@ from imports_app.engine import (
     Importer,
     ImportReport,
     Row,
-    any_of,
     changed_fields,
     choice_parser,
     code_parser,
@@ -29,6 +28,7 @@ from sessions_app.choices import (
     Gender,
     MemberStatus,
 )
+from sessions_app.lookups import any_of
 from sessions_app.models import (
     Member,
     MemberPlacement,
