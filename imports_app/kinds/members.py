@@ -258,6 +258,8 @@ class MemberImporter(Importer):
         joined = values.get("joined_on", member.joined_on if member else None)
         full = values.get("full_member_on", member.full_member_on if member else None)
         born = values.get("birth_date", member.birth_date if member else None)
+        if "joined_on" in values and Member.joined_in_future(joined, self.today):
+            report.error(row, "Ngày vào Đảng", Member.JOINED_IN_FUTURE)
         if joined and full and full < joined:
             report.error(
                 row,

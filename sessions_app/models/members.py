@@ -1,7 +1,9 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sessions_app.choices import CommitteeRole, Gender, MemberStatus
@@ -100,6 +102,18 @@ class Member(VersionedModel):
 
     def __str__(self):
         return f"{self.full_name} ({self.code})"
+
+    # A mistyped year (2099 for 2009) would place the member nowhere until then.
+    JOINED_IN_FUTURE = "Ngày vào Đảng không được sau ngày hôm nay."
+
+    @staticmethod
+    def joined_in_future(joined_on: datetime.date | None, today: datetime.date) -> bool:
+        return joined_on is not None and joined_on > today
+
+    def clean(self):
+        super().clean()
+        if self.joined_in_future(self.joined_on, timezone.localdate()):
+            raise ValidationError({"joined_on": self.JOINED_IN_FUTURE})
 
     def fill_search_text(self) -> None:
         """The diacritic-free search key; bulk writes call it since they skip save()."""
