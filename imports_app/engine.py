@@ -554,6 +554,8 @@ class Row:
     values: dict[str, Any]
     blank: set[str]
     ok: bool = True
+    # Columns whose cell was a number typed in Excel, which drops a code's leading zeros.
+    typed_numbers: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -582,6 +584,10 @@ class ImportReport:
     sheet: str = ""
     sheets: list[str] = field(default_factory=list)
     header_row: int = 0
+    # Where data would be lost: columns whose header cell is blank (a title merged over two
+    # columns), and the header's width (data to its right has no header either).
+    unnamed_columns: list[int] = field(default_factory=list)
+    header_width: int = 0
     # The version of the record each row matched (-1: none, a new record), by row number.
     # The preview's are kept; the confirm refuses rows whose record moved on since.
     versions: dict[str, int] = field(default_factory=dict)
@@ -742,6 +748,10 @@ def map_headers(importer: Importer, headers: list[str], report: ImportReport) ->
         else:
             positions[index] = column
             where[column.key] = index
+    report.unnamed_columns = [
+        index for index, header in enumerate(headers) if not cell_text(header)
+    ]
+    report.header_width = len(headers)
     missing = [c.header for c in importer.columns if c.required and c.key not in where]
     if missing:
         names = ", ".join(f"“{name}”" for name in missing)
@@ -815,11 +825,30 @@ def parse_row(
             else:
                 row.values[column.key] = column.default
             continue
+        if type(raw) is int or type(raw) is float:
+            row.typed_numbers.add(column.key)
         try:
             row.values[column.key] = column.parse(raw)
         except CellError as error:
             report.error(row, column.header, str(error))
+    _refuse_unnamed_cells(row, cells, report)
     return row
+
+
+def _refuse_unnamed_cells(row: Row, cells: list[Any], report: ImportReport) -> None:
+    """A value in a column without a header would be dropped without a word: refuse it."""
+    unnamed = [i for i in report.unnamed_columns if i < len(cells)]
+    unnamed += range(report.header_width, len(cells))
+    for index in unnamed:
+        value = cells[index]
+        if value is None or (type(value) is str and not cell_text(value)):
+            continue
+        report.error(
+            row,
+            f"{get_column_letter(index + 1)} (không có tiêu đề)",
+            "Ô có dữ liệu nhưng cột không có tiêu đề nên dữ liệu sẽ không được nhập (thường do "
+            "tiêu đề gộp nhiều ô). Hãy đặt tiêu đề cho cột, hoặc chuyển dữ liệu sang đúng cột.",
+        )
 
 
 def chunked(iterable: Iterable, size: int) -> Iterator[list]:

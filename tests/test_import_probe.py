@@ -97,14 +97,6 @@ def test_a_header_merged_over_two_columns_is_named_not_guessed(tree, alice):
     assert Member.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Data under a column without a header is dropped silently: with “Họ và tên” "
-    "merged over B and C, the given name in C is lost and the preview offers to create "
-    "“Nguyễn Văn” (READY, no warning). The fix belongs in the engine's header mapping "
-    "(imports_app/engine.py), which must report a non-empty cell under a blank header "
-    "naming its row and column letter, without a per-cell cost on the bulk path.",
-)
 def test_a_value_under_a_column_without_a_header_is_not_dropped_silently(tree, alice):
     content = _xlsx(
         [
@@ -117,7 +109,8 @@ def test_a_value_under_a_column_without_a_header_is_not_dropped_silently(tree, a
     status, page = _upload(client, "gop-tieu-de.xlsx", content)
     assert status == 200
     assert ImportJob.objects.get().status == ImportJobStatus.INVALID
-    assert "Dòng 2, cột C" in page
+    assert "Dòng 2, cột “C (không có tiêu đề)”: Ô có dữ liệu nhưng cột không có tiêu đề" in page
+    assert not Member.objects.filter(code="M001").exists()
 
 
 def test_a_csv_of_blank_separator_lines_under_the_header_has_no_data(tree, alice):
@@ -191,14 +184,6 @@ def test_the_admin_form_refuses_a_joining_date_in_the_future_as_the_import_does(
     assert not Member.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A code typed as a number in Excel (00123 → 123) becomes a new member beside "
-    "00123. The engine turns the typed cell into text before the importer sees it "
-    "(imports_app/engine.py code_parser), and matching 123 to 00123 needs either the "
-    "cell's type carried into the row or a zero-stripped lookup that no index serves at "
-    "province scale; a design choice for the lead, not a local fix.",
-)
 def test_a_code_with_leading_zeros_typed_as_a_number_does_not_make_a_second_member(tree, alice):
     """Excel turns 00123 into the number 123: the roster's member "00123" must not get a
     twin "123" on re-import; either it is matched or the row is refused naming the code."""
@@ -211,6 +196,9 @@ def test_a_code_with_leading_zeros_typed_as_a_number_does_not_make_a_second_memb
     if job.status == ImportJobStatus.READY:
         _confirm(client)
     assert Member.objects.count() == 1, list(Member.objects.values_list("code", flat=True))
+    assert job.status == ImportJobStatus.INVALID
+    assert "Mã “123” được Excel lưu dạng số nên mất các số 0 ở đầu" in page
+    assert "đã có đảng viên mã “00123”" in page
     _settled()
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, F, Func, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from imports_app.engine import (
@@ -118,6 +118,7 @@ class MemberImporter(Importer):
             m.code: m
             for m in self.lock(Member.objects.filter(any_of("code", codes)).select_related("unit"))
         }
+        self._refuse_lost_zeros(rows, existing, report)
         hidden = self._hidden_codes(existing)
         moved_away = self._moved_away(hidden)
         card_holders = dict(
@@ -175,6 +176,32 @@ class MemberImporter(Importer):
                 report.error(
                     row, "Số thẻ đảng viên", f"Số thẻ “{card}” xuất hiện hai lần trong tệp."
                 )
+
+    def _refuse_lost_zeros(self, rows: list[Row], existing: dict, report: ImportReport) -> None:
+        """A code Excel stored as a number lost its leading zeros (00123 → 123): when a
+        member the user sees has the full code, refuse the row rather than add a twin."""
+        numbers = {
+            row.values["code"]: row
+            for row in rows
+            if "code" in row.typed_numbers and row.values.get("code", "").isdigit()
+        }
+        numbers = {code: row for code, row in numbers.items() if code not in existing}
+        if not numbers:
+            return
+        visible = access.restrict(Member.objects.all(), self.user, "view")
+        padded = visible.filter(code__startswith="0").annotate(
+            stripped=Func(F("code"), Value("0"), function="LTRIM", output_field=CharField())
+        )
+        for full, stripped in padded.filter(any_of("stripped", numbers)).values_list(
+            "code", "stripped"
+        ):
+            report.error(
+                numbers[stripped],
+                "Mã đảng viên",
+                f"Mã “{stripped}” được Excel lưu dạng số nên mất các số 0 ở đầu, trong khi đã "
+                f"có đảng viên mã “{full}”. Hãy định dạng cột “Mã đảng viên” là Văn bản (Text) "
+                "rồi nhập đủ mã.",
+            )
 
     def _hidden_codes(self, existing: dict[str, Member]) -> set[str]:
         if not existing or user_scope_path(self.user) == "":
