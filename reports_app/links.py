@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from reports_app.compliance import UnitRow
 from reports_app.drilldown import drillable
@@ -28,13 +29,16 @@ class Cell:
     @property
     def html(self) -> str:
         """The table cell: built here rather than in the template, which spent more time on
-        a district's thousand cells than the database on its figures."""
-        mark = format_html('<abbr class="estimated" title="{}">≈</abbr>', self.mark)
-        value = format_html('<a href="{}">{}</a>', self.url, self.text) if self.url else self.text
-        note = format_html(" <small>{}</small>", self.note) if self.note else ""
-        return format_html(
-            '<td class="{}">{}{}{}</td>', self.css, mark if self.mark else "", value, note
-        )
+        a district's thousand cells than the database on its figures (and escape() rather
+        than format_html(), for the same reason). Every value is escaped."""
+        value = escape(self.text)
+        if self.url:
+            value = f'<a href="{escape(self.url)}">{value}</a>'
+        if self.mark:
+            value = f'<abbr class="estimated" title="{escape(self.mark)}">≈</abbr>{value}'
+        if self.note:
+            value = f"{value} <small>{escape(self.note)}</small>"
+        return mark_safe(f'<td class="{escape(self.css)}">{value}</td>')  # noqa: S308 (escaped above)
 
 
 def text(figure: Figure, value) -> str:
