@@ -583,6 +583,7 @@ class ImportReport:
     committed: bool = False
     sheet: str = ""
     sheets: list[str] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)  # hidden in Excel
     header_row: int = 0
     # Where data would be lost: columns whose header cell is blank (a title merged over two
     # columns), and the header's width (data to its right has no header either).
@@ -639,6 +640,7 @@ class ImportReport:
             "committed": self.committed,
             "sheet": self.sheet,
             "sheets": self.sheets,
+            "hidden_sheets": self.hidden_sheets,
             "header_row": self.header_row,
         }
 
@@ -769,6 +771,7 @@ def locate_header(
     first sheet that has one (instructions often come first). Returns the column
     positions and the data rows below the header."""
     report.sheets = table.sheet_names
+    report.hidden_sheets = [name for name in table.sheet_names if name in table.hidden]
     if sheet and sheet not in table.sheets:
         raise ImportRefused(f"Tệp không có trang tính “{sheet}”.")
     required = {column.key for column in importer.columns if column.required}

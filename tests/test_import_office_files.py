@@ -120,6 +120,9 @@ def test_a_sheet_hidden_in_excel_is_not_read_before_the_visible_one(tree, alice)
     client.force_login(alice)
 
     response = upload(client, "an-trang.xlsx", content)
+    # The preview offers the other sheet, and says it is hidden in Excel.
+    page = client.get(response.url).content.decode()
+    assert '<option value="Năm trước">Năm trước (trang ẩn trong Excel)</option>' in page
     client.post(response.url)
 
     assert ImportJob.objects.get().report["sheet"] == "Danh sách"
