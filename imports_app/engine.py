@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from sessions_app.text import fold, nfc
@@ -414,12 +415,20 @@ def _text(value: Any) -> str:
     return value if type(value) is str else cell_text(value)
 
 
+# Excel's serial day numbers of 1927–2100: a date cell formatted as a number ("General").
+# Smaller numbers are more likely a year or a count typed in the wrong column.
+EXCEL_SERIALS = range(10_000, 73_416)
+
+
 def parse_date(value: Any) -> datetime.date:
-    """dd/mm/yyyy, d/m/yyyy (also with - or .), ISO yyyy-mm-dd, or an Excel date cell."""
+    """dd/mm/yyyy, d/m/yyyy (also with - or .), ISO yyyy-mm-dd, or an Excel date cell
+    (also one formatted as a number: Excel's serial day number)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if type(value) is int or type(value) is float:
+        return _excel_serial(value)
     text = _text(value)
     if len(text) == 10 and text[2] == text[5] == "/" and text.replace("/", "").isdigit():
         day, month, year = int(text[:2]), int(text[3:5]), int(text[6:])  # 05/03/2025: most cells
@@ -435,6 +444,14 @@ def parse_date(value: Any) -> datetime.date:
         return datetime.date(year, month, day)
     except ValueError as error:
         raise CellError(f"Ngày “{text}” không có thật.") from error
+
+
+def _excel_serial(value: float) -> datetime.date:
+    if value != int(value) or int(value) not in EXCEL_SERIALS:
+        raise CellError(
+            f"Số {_text(value)} không phải ngày; ghi theo dạng ngày/tháng/năm, ví dụ 05/03/2025."
+        )
+    return from_excel(int(value)).date()
 
 
 _YES = {"co", "x", "1", "yes", "true", "dung", "c", "v"}

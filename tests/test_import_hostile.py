@@ -308,6 +308,24 @@ def test_typed_excel_cells_are_read_or_named(tree, alice):
     assert [e[0] for e in ImportJob.objects.get().report["errors"]] == [3]
 
 
+def test_a_date_cell_formatted_as_a_number_is_read_as_excels_day_number(tree, alice):
+    """A date column formatted "General" holds Excel's serial day numbers (42125 is
+    01/05/2015); a small number is more likely a year typed in the wrong place."""
+    header = ["Mã đảng viên", "Họ và tên", "Mã chi bộ", "Ngày vào Đảng"]
+    client = _as_clerk(alice)
+
+    bad = hostile.xlsx_from_values(
+        [header, ["N2", "Bình", "CBA1", 2015], ["N3", "Cường", "CBA1", 42125.5]]
+    )
+    page = client.get(upload(client, "so-sai.xlsx", bad).url).content.decode()
+    assert "Dòng 2, cột “Ngày vào Đảng”: Số 2015 không phải ngày" in page
+    assert "Dòng 3, cột “Ngày vào Đảng”: Số 42125" in page
+
+    good = hostile.xlsx_from_values([header, ["N1", "An", "CBA1", 42125]])
+    client.post(upload(client, "so-ngay.xlsx", good).url)
+    assert Member.objects.get(code="N1").joined_on == datetime.date(2015, 5, 1)
+
+
 # --- memory ----------------------------------------------------------------------------
 
 MEMORY_PROBE = textwrap.dedent(
