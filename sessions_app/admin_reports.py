@@ -135,7 +135,9 @@ def owed_export(rows, *, unit, today, kind):
 @admin.action(description="Đánh giá Đạt các bài đã chọn", permissions=["change"])
 def pass_selected(modeladmin, request, queryset):
     result = services.written_reports_review_many(
-        reports=list(queryset.editable_by(request.user).select_related("member", "document")),
+        reports=list(
+            access.restrict(queryset, request.user, "change").select_related("member", "document")
+        ),
         rating=ReportRating.PASS,
         by=request.user,
     )
@@ -149,7 +151,11 @@ def send_back_selected(modeladmin, request, queryset):
     form = SendBackForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         result = services.written_reports_review_many(
-            reports=list(queryset.editable_by(request.user).select_related("member", "document")),
+            reports=list(
+                access.restrict(queryset, request.user, "change").select_related(
+                    "member", "document"
+                )
+            ),
             status=ReportStatus.REVISION_REQUESTED,
             comment=form.cleaned_data["reason"],
             by=request.user,

@@ -207,7 +207,7 @@ class MemberImporter(Importer):
         if not existing or user_scope_path(self.user) == "":
             return set()
         visible = set(
-            Member.objects.editable_by(self.user)
+            access.restrict(Member.objects.all(), self.user, "change")
             .filter(code__in=existing)
             .values_list("code", flat=True)
         )

@@ -12,6 +12,7 @@ from imports_app.engine import (
 )
 from imports_app.kinds.common import Kind, RecordImporter, constraint_message
 from imports_app.resources import ScopedResource, export_resource
+from sessions_app import access
 from sessions_app.models import (
     Inspection,
     RemediationItem,
@@ -63,7 +64,7 @@ class RemediationImporter(RecordImporter):
         ok_rows = [row for row in rows if row.ok]
         inspections: dict[tuple, list[Inspection]] = {}
         for inspection in (
-            Inspection.objects.editable_by(self.user)
+            access.restrict(Inspection.objects.all(), self.user, "change")
             .filter(
                 inspected_unit__code__in={r.values["unit"] for r in ok_rows},
                 started_on__in={r.values["started_on"] for r in ok_rows},

@@ -25,6 +25,7 @@ from imports_app.kinds.common import (
     parse_document_symbol,
 )
 from imports_app.resources import DecimalCommaWidget, ScopedResource, export_resource
+from sessions_app import access
 from sessions_app.choices import (
     ReportStatus,
 )
@@ -89,7 +90,12 @@ class WrittenReportImporter(RecordImporter):
     def prepare(self, rows: list[Row], report: ImportReport) -> RecordPlan:
         ok_rows = [row for row in rows if row.ok]
         codes = {row.values["code"] for row in ok_rows}
-        members = {m.code: m for m in Member.objects.editable_by(self.user).filter(code__in=codes)}
+        members = {
+            m.code: m
+            for m in access.restrict(Member.objects.all(), self.user, "change").filter(
+                code__in=codes
+            )
+        }
         documents = {
             (d.symbol, d.term): d
             for d in Document.objects.filter(symbol__in={r.values["symbol"] for r in ok_rows})

@@ -23,9 +23,6 @@ class OrganisationManager(MP_NodeManager):
     def get_queryset(self):
         return OrganisationQuerySet(self.model).order_by("path")
 
-    def visible_to(self, user):
-        return self.get_queryset().visible_to(user)
-
     def under(self, path):
         return self.get_queryset().under(path)
 

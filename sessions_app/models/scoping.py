@@ -18,18 +18,12 @@ def user_scope_path(user) -> str | None:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """Adds visible_to(user): the rows that belong to the user's unit and the units beneath it."""
+    """A model's subtree rule: which rows belong to a unit and the units beneath it
+    (scope_filter), and which of them that unit may change (edit_filter). Only
+    sessions_app.access applies them to a user, with the user's permissions."""
 
     def scope_filter(self, path: str) -> Q:
         raise NotImplementedError
-
-    def visible_to(self, user):
-        path = user_scope_path(user)
-        if path is None:
-            return self.none()
-        if path == "":
-            return self
-        return self.filter(self.scope_filter(path))
 
     def under(self, path: str):
         """Rows in the subtree whose root has this tree path."""
@@ -42,15 +36,6 @@ class ScopedQuerySet(models.QuerySet):
         session to the cells that attend it) narrows this to the owning unit's subtree.
         """
         return self.scope_filter(path)
-
-    def editable_by(self, user):
-        """The rows a user may change, delete or bulk-act on (their role permitting)."""
-        path = user_scope_path(user)
-        if path is None:
-            return self.none()
-        if path == "":
-            return self
-        return self.filter(self.edit_filter(path))
 
 
 def path_q(lookup: str, path: str) -> Q:
