@@ -49,7 +49,7 @@ P, L = AttendanceStatus.PRESENT, AttendanceStatus.LATE
 E, U = AttendanceStatus.ABSENT_EXCUSED, AttendanceStatus.ABSENT_UNEXCUSED
 
 
-def _roll_call(session, statuses):
+def roll_call(session, statuses):
     services.attendance_record_roster(
         session=session, statuses={member.pk: status for member, status in statuses}
     )
@@ -58,7 +58,7 @@ def _roll_call(session, statuses):
 AUGUST_15 = D(2023, 8, 15)
 
 
-def _report(member, document, session, *, status, plan="", on=AUGUST_15):
+def hand_in_report(member, document, session, *, status, plan="", on=AUGUST_15):
     report = WrittenReport.objects.create(member=member, document=document, session=session)
     if status == ReportStatus.NOT_SUBMITTED:
         return report
@@ -97,9 +97,9 @@ def scenario(tree):
         audience=Audience.KEY_CADRES,
         title="Hội nghị cán bộ chủ chốt",
     )
-    _roll_call(s0, [(m["an"], P), (m["cuong"], P)])
+    roll_call(s0, [(m["an"], P), (m["cuong"], P)])
     s1 = builders.session(t["commune_a"], [t["commune_a"]], [d1, d2], held_on=D(2023, 8, 1))
-    _roll_call(
+    roll_call(
         s1,
         [
             (m["an"], P),
@@ -136,10 +136,10 @@ def scenario(tree):
         date_is_estimated=True,
         title="Lớp học chung",
     )
-    _roll_call(s2, [(m["dung"], P), (m["khanh"], U), (m["hoa"], P), (m["giang"], P)])
+    roll_call(s2, [(m["dung"], P), (m["khanh"], U), (m["hoa"], P), (m["giang"], P)])
     services.member_transfer(member=m["binh"], to_unit=t["cell_a2"], on=D(2023, 10, 1))
     s3 = builders.session(t["commune_a"], [t["commune_a"]], [d1], held_on=D(2023, 10, 10))
-    _roll_call(
+    roll_call(
         s3,
         [
             (m["an"], P),
@@ -151,13 +151,13 @@ def scenario(tree):
         ],
     )
 
-    _report(m["an"], d1, s0, status=ReportStatus.PASSED, plan="Kế hoạch hành động cá nhân")
-    _report(m["binh"], d1, s1, status=ReportStatus.SUBMITTED)
-    _report(m["cuong"], d1, s0, status=ReportStatus.REVISION_REQUESTED)
-    _report(m["em"], d1, s1, status=ReportStatus.PASSED)
-    _report(m["khanh"], d1, s1, status=ReportStatus.NOT_SUBMITTED)
-    _report(m["hoa"], d1, s3, status=ReportStatus.PASSED, on=D(2023, 10, 20))
-    _report(m["dung"], d2, s1, status=ReportStatus.SUBMITTED)
+    hand_in_report(m["an"], d1, s0, status=ReportStatus.PASSED, plan="Kế hoạch hành động cá nhân")
+    hand_in_report(m["binh"], d1, s1, status=ReportStatus.SUBMITTED)
+    hand_in_report(m["cuong"], d1, s0, status=ReportStatus.REVISION_REQUESTED)
+    hand_in_report(m["em"], d1, s1, status=ReportStatus.PASSED)
+    hand_in_report(m["khanh"], d1, s1, status=ReportStatus.NOT_SUBMITTED)
+    hand_in_report(m["hoa"], d1, s3, status=ReportStatus.PASSED, on=D(2023, 10, 20))
+    hand_in_report(m["dung"], d2, s1, status=ReportStatus.SUBMITTED)
 
     ActionProgramme.objects.create(
         unit=t["commune_a"], document=d1, symbol="05-CTr/ĐU", issued_on=D(2023, 8, 20)

@@ -273,7 +273,7 @@ def test_the_suspected_copies_figure_counts_open_flags_on_latest_versions_per_su
 
 
 def test_the_compliance_report_shows_suspected_copies_per_unit(client, superuser, tree, handed_in):
-    from tests.test_report_scenario import export_rows
+    from tests.report_tables import export_rows
 
     province = tree["province"]
     document = handed_in["goc"].document

@@ -14,56 +14,11 @@ worked out by hand below. The rules (the page "Cách tính số liệu"):
 - programmes count by issue date, inspections by their start date.
 """
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
 from tests.report_scenario import scenario  # noqa: F401 (fixture)
-
-COLUMNS = {
-    "ses": "Số hội nghị",
-    "first": "Hội nghị đầu tiên",
-    "approx": "Ngày ước định",
-    "days": "Số ngày từ khi ban hành",
-    "req": "Đảng viên phải học",
-    "att": "Tham dự",
-    "late": "Đi muộn",
-    "exc": "Vắng có lý do",
-    "unexc": "Vắng không lý do",
-    "mu": "Đã học bù",
-    "r_exp": "Số được triệu tập (báo cáo)",
-    "r_att": "Số tham dự (báo cáo)",
-    "rate": "Tỷ lệ tham gia (%)",
-    "basis": "Cơ sở tính tỷ lệ",
-    "wr": "Bài thu hoạch phải nộp",
-    "sub": "Đã nộp",
-    "pass": "Bài đạt",
-    "back": "Yêu cầu viết lại",
-    "lead": "Lãnh đạo phải có kế hoạch",
-    "plan": "Lãnh đạo có kế hoạch hành động",
-    "verdict": "Kết luận",
-}
-BASIS = {
-    "": "",
-    "ĐD": "theo điểm danh",
-    "BC": "theo số liệu báo cáo",
-    "KH": "kết hợp điểm danh và số liệu báo cáo",
-}
-
-
-def _table(text: str) -> dict[str, dict[str, str]]:
-    """Rows `CODE | v1 | v2 …` in the order of COLUMNS; blank cells are empty strings."""
-    rows = {}
-    for line in text.strip().splitlines():
-        code, *values = [cell.strip() for cell in line.split("|")]
-        assert len(values) == len(COLUMNS), code
-        row = dict(zip(COLUMNS, values, strict=True))
-        row["basis"] = BASIS[row["basis"]]
-        rows[code] = row
-    return rows
-
+from tests.report_tables import COLUMNS, export_rows, hand_table
 
 # Unfiltered. Rows to attend (member@cell status), make-up sessions left out:
 #   S0: An@CBA1 P, Cường@CBA1 P
@@ -89,7 +44,7 @@ def _table(text: str) -> dict[str, dict[str, str]]:
 # TINH: S0, S1, S2, S3, C1 → 5 (S2 once though it reached both districts); roster 18
 #       required (17+1), 14 attended, made up 1; (14+1+998)/(18+1000) = 1013/1018 = 99,51 →
 #       99,5; reports 5/7 = 71,4% fails.
-UNFILTERED = _table("""
+UNFILTERED = hand_table("""
 CBA1 | 3 | 28/07/2023 |   |    | 7  | 6  | 1 | 1 | 0 | 1 | 0    | 0   | 100,0 | ĐD | 3 | 3 | 1 | 1 | 2 | 1 | Đạt
 CBA2 | 3 | 01/08/2023 |   |    | 10 | 7  | 0 | 1 | 2 | 0 | 0    | 0   | 70,0  | ĐD | 4 | 2 | 2 | 0 | 0 | 0 | Chưa đạt
 XA1  | 4 | 28/07/2023 |   |    | 17 | 13 | 1 | 2 | 2 | 1 | 0    | 0   | 82,4  | ĐD | 7 | 5 | 3 | 1 | 2 | 1 | Chưa đạt
@@ -110,7 +65,7 @@ TINH | 5 | 28/07/2023 |   |    | 18 | 14 | 1 | 2 | 2 | 1 | 1000 | 998 | 99,5  | 
 # CBB1 = XB1: no D1 session required Giang: nothing held.
 # XB2 = HB: C1 only: first 05/09 = 20 (July) + 31 + 5 = 56 days; 998/1000 = 99,8 reported.
 # TINH: S0, S1, S3, C1 → 4; (11+1+998)/(14+1000) = 1010/1014 = 99,61 → 99,6.
-DOCUMENT_1 = _table("""
+DOCUMENT_1 = hand_table("""
 CBA1 | 3 | 28/07/2023 |   | 17 | 7  | 6  | 1 | 1 | 0 | 1 | 0    | 0   | 100,0 | ĐD | 3 | 3 | 1 | 1 | 2 | 1 | Đạt
 CBA2 | 2 | 01/08/2023 |   | 21 | 7  | 5  | 0 | 1 | 1 | 0 | 0    | 0   | 71,4  | ĐD | 4 | 2 | 2 | 0 | 0 | 0 | Chưa đạt
 XA1  | 3 | 28/07/2023 |   | 17 | 14 | 11 | 1 | 2 | 1 | 1 | 0    | 0   | 85,7  | ĐD | 7 | 5 | 3 | 1 | 2 | 1 | Chưa đạt
@@ -132,7 +87,7 @@ TINH | 4 | 28/07/2023 |   | 17 | 14 | 11 | 1 | 2 | 1 | 1 | 1000 | 998 | 99,6  | 
 # CBB1 = XB1 = HB: S2 (XB2 held nothing on D2): first 20/09 ≈ = 13 + 31 + 20 = 64 days > 30; 1/1 = 100,0.
 # TINH: S1, S2 → 2; 10 required, 7 attended, made up 1: 8/10 = 80,0.
 # No report is owed for D2: Dung's report on it counts nowhere.
-DOCUMENT_2 = _table("""
+DOCUMENT_2 = hand_table("""
 CBA1 | 1 | 01/08/2023 |   | 14 | 3  | 2  | 1 | 1 | 0 | 1 | 0 | 0 | 100,0 | ĐD | 0 | 0 | 0 | 0 | 0 | 0 | Đạt
 CBA2 | 2 | 01/08/2023 |   | 14 | 6  | 4  | 0 | 0 | 2 | 0 | 0 | 0 | 66,7  | ĐD | 0 | 0 | 0 | 0 | 0 | 0 | Chưa đạt
 XA1  | 2 | 01/08/2023 |   | 14 | 9  | 6  | 1 | 1 | 2 | 1 | 0 | 0 | 77,8  | ĐD | 0 | 0 | 0 | 0 | 0 | 0 | Chưa đạt
@@ -153,7 +108,7 @@ TINH | 2 | 01/08/2023 |   | 14 | 10 | 7  | 1 | 1 | 2 | 1 | 0 | 0 | 80,0  | ĐD |
 #       9/11 = 81,8; reports 6, submitted 4 (66,7%), passed 2, sent back 1.
 # CBB1, XB1, XB2 and HB as unfiltered (S2 and C1 are both in Q3).
 # TINH: 4 sessions; (8+1+1 + 998)/(11+1+1000) = 1008/1012 = 99,60 → 99,6.
-QUARTER_3 = _table("""
+QUARTER_3 = hand_table("""
 CBA1 | 2 | 28/07/2023 |   |  | 5  | 4 | 1 | 1 | 0 | 1 | 0    | 0   | 100,0 | ĐD | 3 | 3 | 1 | 1 | 2 | 1 | Đạt
 CBA2 | 2 | 01/08/2023 |   |  | 6  | 4 | 0 | 0 | 2 | 0 | 0    | 0   | 66,7  | ĐD | 3 | 1 | 1 | 0 | 0 | 0 | Chưa đạt
 XA1  | 3 | 28/07/2023 |   |  | 11 | 8 | 1 | 1 | 2 | 1 | 0    | 0   | 81,8  | ĐD | 6 | 4 | 2 | 1 | 2 | 1 | Chưa đạt
@@ -170,7 +125,7 @@ TINH | 4 | 28/07/2023 |   |  | 12 | 9 | 1 | 1 | 2 | 1 | 1000 | 998 | 99,6  | KH 
 # CBA2: Bình, Dung, Khanh present, Hoa excused: 3/4 = 75,0; Hoa's report (owed from S3) passed.
 # XA1 = HA = TINH: 6 required, 5 attended, 1 excused: 5/6 = 83,3; reports 1/1.
 # Huyện B held nothing in Q4.
-QUARTER_4 = _table("""
+QUARTER_4 = hand_table("""
 CBA1 | 1 | 10/10/2023 |  |  | 2 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 100,0 | ĐD | 0 | 0 | 0 | 0 | 0 | 0 | Đạt
 CBA2 | 1 | 10/10/2023 |  |  | 4 | 3 | 0 | 1 | 0 | 0 | 0 | 0 | 75,0  | ĐD | 1 | 1 | 1 | 0 | 0 | 0 | Chưa đạt
 XA1  | 1 | 10/10/2023 |  |  | 6 | 5 | 0 | 1 | 0 | 0 | 0 | 0 | 83,3  | ĐD | 1 | 1 | 1 | 0 | 0 | 0 | Chưa đạt
@@ -214,15 +169,6 @@ EXPECTED = {
     "q3": QUARTER_3,
     "q4": QUARTER_4,
 }
-
-
-def export_rows(client, unit, query) -> list[dict[str, str]]:
-    """The CSV export the manager downloads, one dict per line (total first)."""
-    url = reverse("reports_app:export_csv", kwargs={"pk": unit.pk})
-    response = client.get(url, query)
-    assert response.status_code == 200
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    return [dict(zip(lines[0], line, strict=True)) for line in lines[1:]]
 
 
 def _shown(row: dict[str, str]) -> dict[str, str]:
