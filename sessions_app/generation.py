@@ -380,6 +380,26 @@ class Sink:
         self.rows = []
 
 
+# The tables the generator fills with ids of its own (COPY or bulk inserts), whose sequences
+# it moves past them at the end; documents, shared with other provinces, are added apart.
+WRITTEN_WITH_IDS = (
+    Organisation,
+    Member,
+    MemberPlacement,
+    Exemption,
+    StudySession,
+    StudySession.documents.through,
+    StudySession.participating_units.through,
+    SessionSite,
+    Attendance,
+    WrittenReport,
+    ActionProgramme,
+    Inspection,
+    Inspection.documents.through,
+    RemediationItem,
+)
+
+
 def _next_ids(*model_list) -> dict:
     return {m: (m._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1 for m in model_list}
 
@@ -426,22 +446,7 @@ class ProvinceGenerator:
                 f"Đã có đơn vị mã {self.prefix}: tỉnh với seed {self.seed} đã được sinh. "
                 "Hãy dùng seed khác hoặc một cơ sở dữ liệu trống."
             )
-        self.ids = _next_ids(
-            Organisation,
-            Member,
-            MemberPlacement,
-            Exemption,
-            StudySession,
-            StudySession.documents.through,
-            StudySession.participating_units.through,
-            SessionSite,
-            Attendance,
-            WrittenReport,
-            ActionProgramme,
-            Inspection,
-            Inspection.documents.through,
-            RemediationItem,
-        )
+        self.ids = _next_ids(*WRITTEN_WITH_IDS)
         self.build_tree()
         self.build_documents()
         self.build_users()
@@ -1246,23 +1251,7 @@ class ProvinceGenerator:
         self.finish(items, "yêu cầu khắc phục")
 
     def reset_sequences(self) -> None:
-        tables = [
-            Organisation,
-            Document,
-            Member,
-            MemberPlacement,
-            Exemption,
-            StudySession,
-            StudySession.documents.through,
-            StudySession.participating_units.through,
-            SessionSite,
-            Attendance,
-            WrittenReport,
-            ActionProgramme,
-            Inspection,
-            Inspection.documents.through,
-            RemediationItem,
-        ]
+        tables = [Document, *WRITTEN_WITH_IDS]
         statements = connection.ops.sequence_reset_sql(no_style(), tables)
         if statements:
             with connection.cursor() as cursor:
